@@ -1,0 +1,1 @@
+"""Customer-service centre app of a residential property-management office."""

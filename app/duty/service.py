@@ -1,0 +1,315 @@
+"""The duty log: append-only, tamper-evident, offline-capable (SPEC D5, D6).
+
+Each entry stores the hash of the previous entry of its office and the hash of its own canonical
+content. Late entries from offline phones are appended in arrival order with their own
+`recorded_at`, so the chain never has to be rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime, time, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from app.auth.schemas import CurrentStaff
+from app.duty.schemas import DutyLogAppend
+from app.duty.tables import DutyLogEntry
+from app.errors import Forbidden, RuleViolation
+from app.i18n import _, lazy
+from app.org.service import DEFAULT_SHIFTS, can_see_office
+from app.org.tables import Office, Unit
+from app.sync import registry
+from app.sync.registry import ApplyContext
+
+GENESIS_HASH = "0" * 64
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+
+CATEGORIES: dict[str, str] = {
+    "inquiry": lazy("Inquiry"),
+    "help": lazy("Help request"),
+    "emergency": lazy("Emergency"),
+    "patrol": lazy("Patrol"),
+    "other": lazy("Other"),
+}
+ESCALATIONS: dict[str, str] = {
+    "": lazy("Not escalated"),
+    "difficult": lazy("Difficult: to the supervisor"),
+    "major": lazy("Major: report to the manager now"),
+}
+DUTY_LOG_WRITERS = frozenset({"duty", "frontdesk", "patrol", "supervisor", "manager"})
+ESCALATION_READERS = frozenset({"supervisor", "manager", "qa"})
+
+
+# --- shifts ------------------------------------------------------------------------------------
+
+
+def _hhmm(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def shift_of(local: datetime, templates: list[dict]) -> tuple[date, str]:
+    """The shift a local time falls in and the date that shift started (D2; night shifts cross midnight)."""
+    templates = templates or DEFAULT_SHIFTS
+    t = local.time()
+    for shift in templates:
+        start, end = _hhmm(shift["start"]), _hhmm(shift["end"])
+        if start <= end and start <= t < end:
+            return local.date(), shift["code"]
+        if start > end and (t >= start or t < end):  # crosses midnight
+            started = local.date() if t >= start else local.date() - timedelta(days=1)
+            return started, shift["code"]
+    return local.date(), "off"
+
+
+# --- the chain ----------------------------------------------------------------------------------
+
+
+def _utc_text(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_content(row: dict) -> bytes:
+    """The bytes an entry's hash covers: every stored field but the hash itself, in a fixed form."""
+    content = {
+        "id": str(row["id"]),
+        "office": row["office"],
+        "seq": row["seq"],
+        "author": row["author"],
+        "device_id": row["device_id"],
+        "recorded_at": _utc_text(row["recorded_at"]),
+        "received_at": _utc_text(row["received_at"]),
+        "clock_suspect": bool(row["clock_suspect"]),
+        "shift_date": row["shift_date"].isoformat(),
+        "shift_code": row["shift_code"],
+        "category": row["category"],
+        "text": row["text"],
+        "unit": row["unit"],
+        "corrects": str(row["corrects"]) if row["corrects"] else None,
+        "escalation": row["escalation"],
+        "prev_hash": row["prev_hash"],
+    }
+    return msgspec.json.encode(content, order="sorted")
+
+
+def entry_hash(row: dict) -> str:
+    return hashlib.sha256(canonical_content(row)).hexdigest()
+
+
+class _Batch(msgspec.Struct):
+    """The chain head and the rows waiting for the batch's bulk insert."""
+
+    office_id: int
+    shift_templates: list
+    seq: int
+    head_hash: str
+    rows: list[dict]
+    ids: set[UUID]
+
+
+async def _batch(ctx: ApplyContext) -> _Batch:
+    key = "duty_log"
+    if key not in ctx.cache:
+        office_id = ctx.staff.office_id
+        head = (
+            await DutyLogEntry.select(DutyLogEntry.seq, DutyLogEntry.entry_hash)
+            .where(DutyLogEntry.office == office_id)
+            .order_by(DutyLogEntry.seq, ascending=False)
+            .first()
+        )
+        office = await Office.select(Office.shift_templates).where(Office.id == office_id).first()
+        batch = _Batch(
+            office_id=office_id,
+            shift_templates=(office or {}).get("shift_templates") or [],
+            seq=head["seq"] if head else 0,
+            head_hash=head["entry_hash"] if head else GENESIS_HASH,
+            rows=[],
+            ids=set(),
+        )
+        ctx.cache[key] = batch
+
+        async def flush() -> None:
+            if batch.rows:
+                await DutyLogEntry.insert(*[DutyLogEntry(**row) for row in batch.rows])
+
+        ctx.flushes[key] = flush
+    return ctx.cache[key]
+
+
+async def apply_append(ctx: ApplyContext, mutation: DutyLogAppend) -> None:
+    """`duty_log.append` (D5): validate, then chain the entry onto the office's log."""
+    staff, data = ctx.staff, mutation.data
+    if staff.role not in DUTY_LOG_WRITERS:
+        raise RuleViolation("forbidden", _("Your role does not write the duty log."))
+    text = data.text.strip()
+    if not text:
+        raise RuleViolation("text_required", _("Write what happened."), field="text")
+    batch = await _batch(ctx)
+    if mutation.id in batch.ids or await DutyLogEntry.exists().where(DutyLogEntry.id == mutation.id):
+        raise RuleViolation("id_reused", _("This change id was already used for different content."))
+    if data.unit_id is not None and not await Unit.exists().where(
+        (Unit.id == data.unit_id) & (Unit.office == staff.office_id)
+    ):
+        raise RuleViolation("unit_not_found", _("That unit is not in your office."), field="unit_id")
+    if data.corrects is not None and data.corrects not in batch.ids:
+        if not await DutyLogEntry.exists().where(
+            (DutyLogEntry.id == data.corrects) & (DutyLogEntry.office == staff.office_id)
+        ):
+            raise RuleViolation("corrects_not_found", _("The entry to correct is not in this office's log."))
+
+    recorded_at = mutation.recorded_at if mutation.recorded_at.tzinfo else mutation.recorded_at.replace(tzinfo=UTC)
+    suspect = abs(ctx.clock_skew_seconds) > MAX_CLOCK_SKEW.total_seconds() or (
+        recorded_at - ctx.received_at > MAX_CLOCK_SKEW
+    )
+    # A phone whose clock is wrong does not decide the shift; the server's arrival time does.
+    local = (ctx.received_at if suspect else recorded_at).astimezone(ZoneInfo(staff.office_time_zone))
+    shift_date, shift_code = shift_of(local, batch.shift_templates)
+    row = {
+        "id": mutation.id,
+        "office": staff.office_id,
+        "seq": batch.seq + 1,
+        "author": staff.id,
+        "device_id": ctx.device_id,
+        "recorded_at": recorded_at,
+        "received_at": ctx.received_at,
+        "clock_suspect": suspect,
+        "shift_date": shift_date,
+        "shift_code": shift_code,
+        "category": data.category,
+        "text": text,
+        "unit": data.unit_id,
+        "corrects": data.corrects,
+        "escalation": data.escalation,
+        "prev_hash": batch.head_hash,
+    }
+    row["entry_hash"] = entry_hash(row)
+    batch.rows.append(row)
+    batch.ids.add(mutation.id)
+    batch.seq, batch.head_hash = row["seq"], row["entry_hash"]
+
+
+registry.register(DutyLogAppend, apply_append)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _check_office(staff: CurrentStaff, office_id: int) -> None:
+    if not can_see_office(staff, office_id):
+        raise Forbidden()
+
+
+_COLUMNS = (
+    DutyLogEntry.id,
+    DutyLogEntry.seq,
+    DutyLogEntry.recorded_at,
+    DutyLogEntry.received_at,
+    DutyLogEntry.clock_suspect,
+    DutyLogEntry.shift_date,
+    DutyLogEntry.shift_code,
+    DutyLogEntry.category,
+    DutyLogEntry.text,
+    DutyLogEntry.corrects,
+    DutyLogEntry.escalation,
+    DutyLogEntry.author.display_name.as_alias("author_name"),
+    DutyLogEntry.unit.number.as_alias("unit_number"),
+)
+
+
+def _localise(rows: list[dict], tz: ZoneInfo) -> list[dict]:
+    for row in rows:
+        for key in ("recorded_at", "received_at"):
+            value = row[key] if row[key].tzinfo else row[key].replace(tzinfo=UTC)
+            row[key.replace("_at", "_local")] = value.astimezone(tz)
+        row["synced_late"] = (row["received_at"] - row["recorded_at"]) > timedelta(minutes=2)
+    return rows
+
+
+async def entries_for_day(staff: CurrentStaff, office_id: int, day: date, shift: str | None = None) -> list[dict]:
+    """A day's entries (by shift date) in time order, each correction listed with the entry it corrects."""
+    _check_office(staff, office_id)
+    query = DutyLogEntry.select(*_COLUMNS).where(
+        (DutyLogEntry.office == office_id) & (DutyLogEntry.shift_date == day)
+    )
+    if shift:
+        query = query.where(DutyLogEntry.shift_code == shift)
+    rows = _localise(await query.order_by(DutyLogEntry.recorded_at).order_by(DutyLogEntry.seq), _tz(staff))
+    by_id = {row["id"]: row for row in rows}
+    for row in rows:
+        row["corrections"], row["attached"] = [], False
+    for row in rows:
+        if row["corrects"] and row["corrects"] in by_id:
+            by_id[row["corrects"]]["corrections"].append(row)
+            row["attached"] = True  # shown beside the entry it corrects
+    return rows
+
+
+async def escalated_entries(staff: CurrentStaff, office_id: int, limit: int = 100) -> list[dict]:
+    """Entries escalated as difficult or major (D6), newest first, for the supervisor and manager."""
+    _check_office(staff, office_id)
+    rows = (
+        await DutyLogEntry.select(*_COLUMNS)
+        .where((DutyLogEntry.office == office_id) & (DutyLogEntry.escalation != ""))
+        .order_by(DutyLogEntry.seq, ascending=False)
+        .limit(limit)
+    )
+    return _localise(rows, _tz(staff))
+
+
+def _tz(staff: CurrentStaff) -> ZoneInfo:
+    return ZoneInfo(staff.office_time_zone)
+
+
+async def shift_templates(office_id: int) -> list[dict]:
+    office = await Office.select(Office.shift_templates).where(Office.id == office_id).first()
+    return (office or {}).get("shift_templates") or DEFAULT_SHIFTS
+
+
+# --- verification ---------------------------------------------------------------------------
+
+
+class ChainBreak(msgspec.Struct):
+    office_id: int
+    seq: int
+    entry_id: str
+    reason: str
+
+
+async def verify_chain(office_id: int | None = None, batch_size: int = 2000) -> list[ChainBreak]:
+    """Recompute every office's chain; return the first broken entry of each broken office."""
+    offices = [office_id] if office_id is not None else [r["id"] for r in await Office.select(Office.id)]
+    breaks: list[ChainBreak] = []
+    for oid in offices:
+        if (found := await _verify_office(oid, batch_size)) is not None:
+            breaks.append(found)
+    return breaks
+
+
+async def _verify_office(office_id: int, batch_size: int) -> ChainBreak | None:
+    prev_hash, expected_seq, last_seq = GENESIS_HASH, 1, 0
+    while True:
+        rows = (
+            await DutyLogEntry.select()
+            .where((DutyLogEntry.office == office_id) & (DutyLogEntry.seq > last_seq))
+            .order_by(DutyLogEntry.seq)
+            .limit(batch_size)
+        )
+        if not rows:
+            return None
+        for row in rows:
+            broken = None
+            if row["seq"] != expected_seq:
+                broken = f"sequence gap: expected {expected_seq}, found {row['seq']}"
+            elif row["prev_hash"] != prev_hash:
+                broken = "previous-entry hash does not match"
+            elif entry_hash(row) != row["entry_hash"]:
+                broken = "content does not match its hash"
+            if broken:
+                return ChainBreak(office_id=office_id, seq=row["seq"], entry_id=str(row["id"]), reason=broken)
+            prev_hash, expected_seq, last_seq = row["entry_hash"], expected_seq + 1, row["seq"]
+

@@ -1,0 +1,1 @@
+"""The home page: what is on today for the signed-in role."""

@@ -1,0 +1,44 @@
+"""What each role sees on its home page today. Later domains add their sections here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.auth.schemas import CurrentStaff
+from app.duty import service as duty
+from app.i18n import _
+from app.nav import DUTY_LOG_READERS
+from app.web import office_tz
+
+
+async def today(staff: CurrentStaff) -> dict:
+    tz = office_tz(staff)
+    now = datetime.now(tz)
+    sections: list[dict] = []
+    if staff.role in DUTY_LOG_READERS:
+        entries = await duty.entries_for_day(staff, staff.office_id, now.date())
+        sections.append(
+            {
+                "title": _("Duty log today"),
+                "href": "/duty-log",
+                "items": [
+                    {"text": e["text"], "meta": e["recorded_local"].strftime("%H:%M"), "flag": e["escalation"]}
+                    for e in entries[-5:][::-1]
+                ],
+                "empty": _("No entries yet today."),
+            }
+        )
+    if staff.role in duty.ESCALATION_READERS:
+        open_escalations = await duty.escalated_entries(staff, staff.office_id, limit=5)
+        sections.append(
+            {
+                "title": _("Escalated from the duty log"),
+                "href": "/duty-log/escalated",
+                "items": [
+                    {"text": e["text"], "meta": e["recorded_local"].strftime("%m-%d %H:%M"), "flag": e["escalation"]}
+                    for e in open_escalations
+                ],
+                "empty": _("Nothing escalated."),
+            }
+        )
+    return {"now": now, "sections": sections}

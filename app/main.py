@@ -1,0 +1,155 @@
+"""create_app(): the Litestar application, its parts listed explicitly."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Litestar, MediaType, Request, Response
+from litestar.config.csrf import CSRFConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotFoundException as HTTPNotFound
+from litestar.logging import LoggingConfig
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from app import i18n
+from app.attachments import routes as attachments
+from app.auth import routes as auth
+from app.auth.guard import session_middleware, staff_guard
+from app.db import close_pool, open_pool
+from app.duty import routes as duty
+from app.errors import Forbidden, NotFound, RuleViolation
+from app.home import routes as home
+from app.openapi import openapi_config
+from app.pwa import routes as pwa
+from app.settings import ROOT, Settings, get_settings
+from app.sync import routes as sync
+from app.templating import install_filters
+from app.web import is_htmx, page
+
+log = logging.getLogger("app")
+
+
+def _template_config() -> TemplateConfig:
+    env = Environment(
+        loader=FileSystemLoader(ROOT / "frontend" / "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    install_filters(env)
+    return TemplateConfig(engine=JinjaTemplateEngine.from_environment(env))
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+def _error(request: Request, status_code: int, code: str, message: str) -> Response:
+    """One error answer: JSON for the API, a page otherwise, a small notice for htmx requests.
+
+    NOTE: htmx 4 swaps 4xx/5xx responses; the notice is retargeted to #flash so an error
+    page never lands inside a fragment target.
+    """
+    if _wants_json(request):
+        return Response({"error": {"code": code, "message": message}}, status_code=status_code)
+    if is_htmx(request):
+        return Response(
+            f'<p class="notice error" role="alert">{_escape(message)}</p>',
+            status_code=status_code,
+            media_type=MediaType.HTML,
+            headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"},
+        )
+    return page(request, "errors/error.html", status_code=status_code, code=status_code, message=message)  # type: ignore[return-value]
+
+
+def _escape(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))
+
+
+def _unauthenticated(request: Request, exc: Exception) -> Response:
+    if _wants_json(request):
+        return _error(request, 401, "unauthenticated", i18n._("Please sign in again."))
+    target = "/login?next=" + request.url.path
+    if is_htmx(request):
+        return Response("", status_code=401, headers={"HX-Redirect": target})
+    return Response("", status_code=303, headers={"Location": target})
+
+
+def _forbidden(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, PermissionDeniedException) and "CSRF" in str(exc.detail):
+        message = i18n._("This form has expired. Reload the page and try again.")
+        return _error(request, 403, "csrf", message)
+    return _error(request, 403, "forbidden", i18n._("You do not have access to this page."))
+
+
+def _not_found(request: Request, exc: Exception) -> Response:
+    return _error(request, 404, "not_found", i18n._("Not found, or not in your office."))
+
+
+def _rule_violation(request: Request, exc: RuleViolation) -> Response:
+    return _error(request, 422, exc.code, exc.message)
+
+
+def _http_error(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    if status == 413:
+        message = i18n._("What you sent is too large.")
+    elif status == 405:
+        message = i18n._("This action is not available here.")
+    elif 400 <= status < 500:
+        message = i18n._("The request could not be understood. Check what you entered and try again.")
+    else:
+        message = i18n._("Something went wrong on the server. What you entered is kept; try again later.")
+    return _error(request, status, "http_%s" % status, message)
+
+
+def _server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    message = i18n._("Something went wrong on the server. What you entered is kept; try again later.")
+    return _error(request, 500, "server_error", message)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    static = create_static_files_router(
+        path="/static",
+        directories=[Path(ROOT / "frontend" / "static")],
+        opt={"public": True},
+        include_in_schema=False,
+        cache_control=None,
+    )
+    return Litestar(
+        route_handlers=[*home.ROUTES, *auth.ROUTES, *sync.ROUTES, *attachments.ROUTES, *duty.ROUTES, *pwa.ROUTES, static],
+        guards=[staff_guard],
+        middleware=[session_middleware],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+            header_name="x-csrftoken",
+        ),
+        template_config=_template_config(),
+        openapi_config=openapi_config(),
+        exception_handlers={
+            NotAuthorizedException: _unauthenticated,
+            PermissionDeniedException: _forbidden,
+            Forbidden: _forbidden,
+            NotFound: _not_found,
+            HTTPNotFound: _not_found,
+            RuleViolation: _rule_violation,
+            HTTPException: _http_error,
+            Exception: _server_error,
+        },
+        on_startup=[open_pool],
+        on_shutdown=[close_pool],
+        logging_config=LoggingConfig(log_exceptions="debug", loggers={"app": {"level": "INFO"}}),
+        debug=settings.debug,
+    )

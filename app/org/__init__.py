@@ -1,0 +1,1 @@
+"""Organisation: company → offices → buildings → units → residents; departments."""

@@ -1,0 +1,55 @@
+"""Offices and their places; office scoping for every query (SPEC "Who uses it")."""
+
+from __future__ import annotations
+
+from app.auth.schemas import CurrentStaff
+from app.errors import check_found
+from app.org.tables import Building, Office, Resident, Unit
+
+# D2: the seed offices' shift templates (configurable per office).
+DEFAULT_SHIFTS = [
+    {"code": "day", "name": "白班", "start": "08:30", "end": "16:30"},
+    {"code": "evening", "name": "中班", "start": "16:30", "end": "23:30"},
+    {"code": "night", "name": "夜班", "start": "23:30", "end": "08:30"},
+]
+# H4: the post's inventory (configurable per office).
+DEFAULT_INVENTORY = ["电话", "电脑", "饮水机", "钥匙", "对讲机", "值班记录本", "手电筒"]
+
+
+def office_ids_visible_to(staff: CurrentStaff) -> list[int] | None:
+    """The offices a staff member may see: their own, or every one (None) for `qa`."""
+    return None if staff.sees_all_offices else [staff.office_id]
+
+
+def can_see_office(staff: CurrentStaff, office_id: int) -> bool:
+    return staff.sees_all_offices or office_id == staff.office_id
+
+
+async def get_office(office_id: int) -> dict:
+    return check_found(await Office.select().where(Office.id == office_id).first())
+
+
+async def list_offices(staff: CurrentStaff) -> list[dict]:
+    query = Office.select(Office.id, Office.name).order_by(Office.id)
+    if (ids := office_ids_visible_to(staff)) is not None:
+        query = query.where(Office.id.is_in(ids))
+    return await query
+
+
+async def units_of_office(office_id: int) -> list[dict]:
+    return await Unit.select(Unit.id, Unit.number, Unit.building.name.as_alias("building")).where(
+        Unit.office == office_id
+    ).order_by(Unit.building).order_by(Unit.number)
+
+
+async def unit_in_office(unit_id: int, office_id: int) -> dict:
+    row = await Unit.select(Unit.id, Unit.number).where((Unit.id == unit_id) & (Unit.office == office_id)).first()
+    return check_found(row)
+
+
+async def office_counts(office_id: int) -> dict[str, int]:
+    return {
+        "buildings": await Building.count().where(Building.office == office_id),
+        "units": await Unit.count().where(Unit.office == office_id),
+        "residents": await Resident.count().where(Resident.office == office_id),
+    }

@@ -1,0 +1,71 @@
+"""Settings: one msgspec Struct read from the environment, cached once per process."""
+
+from __future__ import annotations
+
+import functools
+import os
+import secrets
+from pathlib import Path
+
+import msgspec
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Every field comes from one environment variable (named in the comment)."""
+
+    data_dir: Path  # APP_DATA_DIR: SQLite file, secret key, VAPID keys, attachments
+    database_url: str  # DATABASE_URL: empty = SQLite in data_dir; postgres://… = PostgreSQL
+    secret_key: str  # SECRET_KEY: signs CSRF tokens; created in data_dir on first run
+    default_language: str = "zh-CN"  # APP_LANGUAGE: zh-CN or en
+    time_zone: str = "Asia/Shanghai"  # APP_TIME_ZONE: default office time zone
+    debug: bool = False  # APP_DEBUG
+    secure_cookies: bool = False  # APP_SECURE_COOKIES: set behind HTTPS
+    max_attachment_bytes: int = 8 * 1024 * 1024  # APP_MAX_ATTACHMENT_BYTES
+    log_queries: bool = False  # APP_LOG_QUERIES
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "app.sqlite3"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+
+def _secret_key(data_dir: Path) -> str:
+    """SECRET_KEY from the environment, else one made once and kept in the data dir."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings() -> Settings:
+    data_dir = Path(os.environ.get("APP_DATA_DIR") or ROOT / "var").resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return Settings(
+        data_dir=data_dir,
+        database_url=os.environ.get("DATABASE_URL", ""),
+        secret_key=_secret_key(data_dir),
+        default_language=os.environ.get("APP_LANGUAGE", "zh-CN"),
+        time_zone=os.environ.get("APP_TIME_ZONE", "Asia/Shanghai"),
+        debug=_flag("APP_DEBUG"),
+        secure_cookies=_flag("APP_SECURE_COOKIES"),
+        max_attachment_bytes=int(os.environ.get("APP_MAX_ATTACHMENT_BYTES", 8 * 1024 * 1024)),
+        log_queries=_flag("APP_LOG_QUERIES"),
+    )
+
+
+@functools.cache
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,26 @@
+"""Jinja filters for dates and times in the office's time zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment
+
+
+def _hm(value: datetime | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+def _local(value: datetime | None, tz: str) -> datetime | None:
+    if value is None:
+        return None
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value.astimezone(ZoneInfo(tz))
+
+
+def install_filters(env: Environment) -> None:
+    env.filters["hm"] = _hm
+    env.filters["local"] = _local
+    env.filters["ymd"] = lambda v: v.strftime("%Y-%m-%d") if v else ""
+    env.filters["ymdhm"] = lambda v: v.strftime("%Y-%m-%d %H:%M") if v else ""

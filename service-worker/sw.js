@@ -1,0 +1,1 @@
+// placeholder __VERSION__ __PRECACHE__
