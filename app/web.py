@@ -37,7 +37,8 @@ def page(request: Request, template_name: str, *, status_code: int = 200, **cont
         template_name=template_name,
         context=context,
         status_code=status_code,
-        headers={"Vary": "HX-Request, Cookie", "Cache-Control": "no-cache"},
+        # X-Staff-Id: the service worker keeps each page in the cache of the person it was made for.
+        headers={"Vary": "HX-Request, Cookie", "Cache-Control": "no-cache", "X-Staff-Id": str(staff.id) if staff else ""},
     )
 
 

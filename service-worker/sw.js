@@ -1,1 +1,106 @@
-// placeholder __VERSION__ __PRECACHE__
+// The service worker (scope /). Versioning rule: the server stamps __VERSION__ with a hash of the
+// app shell and this file, so any change installs a new worker and a new shell cache; the page offers
+// "update available — reload" instead of swapping the worker under the user's feet.
+
+import { flush } from "/static/js/outbox.js";
+import { getMeta, setMeta } from "/static/js/idb.js";
+
+const VERSION = "__VERSION__";
+const SHELL_CACHE = `shell-${VERSION}`;
+const PRECACHE = __PRECACHE__;
+const PAGE_PREFIX = "pages-";
+const NETWORK_TIMEOUT_MS = 3000;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(PRECACHE)));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const keys = await caches.keys();
+    await Promise.all(keys.filter((k) => k.startsWith("shell-") && k !== SHELL_CACHE).map((k) => caches.delete(k)));
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("message", (event) => {
+  const message = event.data || {};
+  if (message.type === "SKIP_WAITING") self.skipWaiting();
+  if (message.type === "CACHE_PAGES") event.waitUntil(cachePages(message.user, message.urls || []));
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "outbox") event.waitUntil(flush());
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/static/")) event.respondWith(staticAsset(request));
+  else if (request.mode === "navigate") event.respondWith(page(request));
+  // Everything else (API, htmx fragments) goes to the network untouched.
+});
+
+/** Shell files: cache first (they are versioned by the worker), network for the rest. */
+async function staticAsset(request) {
+  const cached = await caches.match(request, { cacheName: SHELL_CACHE });
+  return cached || fetch(request);
+}
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), ms);
+    promise.then((value) => { clearTimeout(timer); resolve(value); }, (error) => { clearTimeout(timer); reject(error); });
+  });
+}
+
+/** Pages: network first with a short timeout; the signed-in user's cached copy; else the offline page. */
+async function page(request) {
+  const user = await getMeta("user");
+  const network = fetch(request);
+  try {
+    const response = await withTimeout(network, NETWORK_TIMEOUT_MS);
+    await remember(request, response);
+    return response;
+  } catch {
+    const cached = user ? await caches.match(request, { cacheName: PAGE_PREFIX + user, ignoreVary: true }) : null;
+    if (cached) {
+      network.then((response) => remember(request, response)).catch(() => {}); // refresh for next time
+      return cached;
+    }
+    try {
+      return await network; // slow network, nothing cached: keep waiting
+    } catch {
+      return (await caches.match("/offline", { cacheName: SHELL_CACHE })) || Response.error();
+    }
+  }
+}
+
+/** Keep a good page in the cache of the user it was rendered for (the X-Staff-Id header). */
+async function remember(request, response) {
+  const staff = response.headers.get("X-Staff-Id");
+  if (!response.ok || !staff || response.redirected) return;
+  if (staff !== (await getMeta("user"))) {
+    // A different person signed in on this phone: drop every other person's pages.
+    const keys = await caches.keys();
+    await Promise.all(keys.filter((k) => k.startsWith(PAGE_PREFIX) && k !== PAGE_PREFIX + staff).map((k) => caches.delete(k)));
+    await setMeta("user", staff);
+  }
+  const cache = await caches.open(PAGE_PREFIX + staff);
+  await cache.put(request, response.clone());
+}
+
+/** Fetch and keep pages a person will need offline (the navigation; later a round's checkpoints). */
+async function cachePages(user, urls) {
+  if (!user || user !== (await getMeta("user"))) return;
+  const cache = await caches.open(PAGE_PREFIX + user);
+  await Promise.all(urls.map(async (url) => {
+    try {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (response.ok && !response.redirected && response.headers.get("X-Staff-Id") === user) {
+        await cache.put(url, response);
+      }
+    } catch { /* offline: try next time */ }
+  }));
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Request, get, put
+from litestar.params import FromPath
 from litestar.response import File, Response
 
 from app.attachments import service
@@ -15,7 +16,7 @@ from app.web import current_staff
     request_max_body_size=2 * get_settings().max_attachment_bytes,
     tags=["attachments"],
 )
-async def upload(request: Request, sha256: str) -> Response:
+async def upload(request: Request, sha256: FromPath[str]) -> Response:
     """Store a photo under its SHA-256; sending it again changes nothing."""
     body = await request.body()
     content_type = request.headers.get("content-type", "")
@@ -27,7 +28,7 @@ async def upload(request: Request, sha256: str) -> Response:
 
 
 @get("/api/attachments/{sha256:str}", tags=["attachments"])
-async def download(request: Request, sha256: str) -> File:
+async def download(request: Request, sha256: FromPath[str]) -> File:
     """An attachment of the staff member's office."""
     path, content_type = await service.fetch(current_staff(request), sha256)
     return File(path=path, media_type=content_type, headers={"Cache-Control": "private, max-age=31536000, immutable"})

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
 from app.auth import service
@@ -36,7 +36,7 @@ def _cookie_args() -> dict[str, Any]:
 
 
 @get("/login", opt={"public": True}, name="login")
-async def login_page(request: Request, next: str = "/") -> Template:
+async def login_page(request: Request, next: FromQuery[str] = "/") -> Template:
     """The sign-in form."""
     return page(request, "auth/login.html", next=_local_path(next))
 
@@ -128,14 +128,14 @@ async def staff_create(request: Request, data: Form) -> Response | Template:
 
 
 @get("/staff/{staff_id:int}/edit", opt=SUPERVISOR)
-async def staff_edit(request: Request, staff_id: int) -> Template:
+async def staff_edit(request: Request, staff_id: FromPath[int]) -> Template:
     """Form to edit a staff account."""
     member = await service.get_staff(current_staff(request), staff_id)
     return _staff_form_page(request, "auth/staff_form.html", member=member, values=member)
 
 
 @post("/staff/{staff_id:int}", opt=SUPERVISOR)
-async def staff_update(request: Request, staff_id: int, data: Form) -> Response | Template:
+async def staff_update(request: Request, staff_id: FromPath[int], data: Form) -> Response | Template:
     """Save changes to a staff account."""
     actor = current_staff(request)
     member = await service.get_staff(actor, staff_id)
@@ -150,7 +150,7 @@ async def staff_update(request: Request, staff_id: int, data: Form) -> Response 
 
 
 @post("/staff/{staff_id:int}/active", opt=SUPERVISOR)
-async def staff_set_active(request: Request, staff_id: int, data: Form) -> Response:
+async def staff_set_active(request: Request, staff_id: FromPath[int], data: Form) -> Response:
     """Deactivate or reactivate an account (history stays)."""
     await service.set_staff_active(current_staff(request), staff_id, data.get("active") == "1")
     return Redirect("/staff", status_code=303)

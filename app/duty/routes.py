@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Response, Template
 
 from app.duty import service
@@ -16,7 +16,7 @@ from app.duty.schemas import DutyLogAppend
 from app.errors import Forbidden
 from app.forms import FormErrors, message_for
 from app.nav import DUTY_LOG_READERS
-from app.org.service import units_of_office
+from app.org.service import office_shift_templates, units_of_office
 from app.sync.schemas import SyncRequest
 from app.sync.service import apply_batch
 from app.web import current_staff, is_htmx, page
@@ -45,7 +45,7 @@ async def _log_context(request: Request, day: date, shift: str | None, office_id
         "prev_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1),
         "shift": shift or "",
-        "shifts": await service.shift_templates(office_id),
+        "shifts": await office_shift_templates(office_id),
         "entries": entries,
         "categories": service.CATEGORIES,
         "escalations": service.ESCALATIONS,
@@ -58,7 +58,10 @@ async def _log_context(request: Request, day: date, shift: str | None, office_id
 
 @get("/duty-log", opt=READERS)
 async def duty_log(
-    request: Request, day: date | None = None, shift: str | None = None, office: int | None = None
+    request: Request,
+    day: FromQuery[date | None] = None,
+    shift: FromQuery[str | None] = None,
+    office: FromQuery[int | None] = None,
 ) -> Template:
     """The log of a day (or one shift of it), like the paper 值班记录; printable."""
     office_id = _office_id(request, office)
@@ -107,7 +110,7 @@ async def duty_log_append(request: Request, data: Form) -> Response | Template:
 
 
 @get("/duty-log/escalated", opt={"roles": service.ESCALATION_READERS})
-async def escalated(request: Request, office: int | None = None) -> Template:
+async def escalated(request: Request, office: FromQuery[int | None] = None) -> Template:
     """Entries escalated as difficult or major (D6), for the supervisor and manager."""
     office_id = _office_id(request, office)
     entries = await service.escalated_entries(current_staff(request), office_id)

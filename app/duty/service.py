@@ -19,7 +19,7 @@ from app.duty.schemas import DutyLogAppend
 from app.duty.tables import DutyLogEntry
 from app.errors import Forbidden, RuleViolation
 from app.i18n import _, lazy
-from app.org.service import DEFAULT_SHIFTS, can_see_office
+from app.org.service import DEFAULT_SHIFTS, can_see_office, office_shift_templates
 from app.org.tables import Office, Unit
 from app.sync import registry
 from app.sync.registry import ApplyContext
@@ -122,10 +122,9 @@ async def _batch(ctx: ApplyContext) -> _Batch:
             .order_by(DutyLogEntry.seq, ascending=False)
             .first()
         )
-        office = await Office.select(Office.shift_templates).where(Office.id == office_id).first()
         batch = _Batch(
             office_id=office_id,
-            shift_templates=(office or {}).get("shift_templates") or [],
+            shift_templates=await office_shift_templates(office_id),
             seq=head["seq"] if head else 0,
             head_hash=head["entry_hash"] if head else GENESIS_HASH,
             rows=[],
@@ -263,11 +262,6 @@ async def escalated_entries(staff: CurrentStaff, office_id: int, limit: int = 10
 
 def _tz(staff: CurrentStaff) -> ZoneInfo:
     return ZoneInfo(staff.office_time_zone)
-
-
-async def shift_templates(office_id: int) -> list[dict]:
-    office = await Office.select(Office.shift_templates).where(Office.id == office_id).first()
-    return (office or {}).get("shift_templates") or DEFAULT_SHIFTS
 
 
 # --- verification ---------------------------------------------------------------------------

@@ -29,6 +29,12 @@ async def get_office(office_id: int) -> dict:
     return check_found(await Office.select().where(Office.id == office_id).first())
 
 
+async def office_shift_templates(office_id: int) -> list[dict]:
+    """The office's shift templates (D2), or the defaults."""
+    row = await Office.select(Office.shift_templates).where(Office.id == office_id).output(load_json=True).first()
+    return (row or {}).get("shift_templates") or DEFAULT_SHIFTS
+
+
 async def list_offices(staff: CurrentStaff) -> list[dict]:
     query = Office.select(Office.id, Office.name).order_by(Office.id)
     if (ids := office_ids_visible_to(staff)) is not None:

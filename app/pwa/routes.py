@@ -67,7 +67,7 @@ async def manifest() -> Response:
 @get("/offline", opt={"public": True}, include_in_schema=False)
 async def offline_page(request: Request) -> Template:
     """Shown by the service worker for a page never visited while online."""
-    return page(request, "offline.html")
+    return page(request, "offline.html", staff=None, nav=[])  # the same for everyone: it is precached
 
 
 ROUTES = [service_worker, manifest, offline_page]

@@ -1,1 +1,354 @@
-// placeholder
+// The page controller: service worker, connectivity and pending count, offline-capable forms,
+// the outbox page, and the small conveniences (print, corrections, drafts).
+
+import { enqueue, entries, flush, onOutboxEvent, pendingCount, resend, discard, oldestPendingAge } from "./outbox.js";
+import { setMeta } from "./idb.js";
+
+const T = JSON.parse(document.getElementById("ui-strings")?.textContent || "{}");
+const t = (key, vars = {}) => (T[key] || key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "");
+const user = document.body.dataset.user || "";
+const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
+const STALE_MS = 24 * 3600 * 1000;
+const TIMER_MS = 30_000;
+
+// --- identity for the outbox and the worker -------------------------------------------------
+
+async function rememberUser() {
+  if (!user) return;
+  await setMeta("user", user);
+  if (csrf) await setMeta("csrf", csrf);
+}
+
+// --- banners ---------------------------------------------------------------------------------
+
+function banner(id, text, action) {
+  const box = document.getElementById("banners");
+  if (!box || document.getElementById(id)) return;
+  const div = document.createElement("div");
+  div.className = "banner"; div.id = id; div.setAttribute("role", "status");
+  const span = document.createElement("span"); span.textContent = text; div.append(span);
+  if (action) {
+    const button = document.createElement("button");
+    button.type = "button"; button.textContent = action.label; button.addEventListener("click", action.run);
+    div.append(button);
+  }
+  box.append(div);
+}
+
+function flash(text, kind = "") {
+  const box = document.getElementById("flash");
+  if (!box) return;
+  box.innerHTML = "";
+  const p = document.createElement("p");
+  p.className = `notice ${kind}`; p.setAttribute("role", "status"); p.textContent = text;
+  box.append(p);
+}
+
+// --- connectivity and the pending count -------------------------------------------------------
+
+function showNetwork() {
+  const net = document.getElementById("net");
+  if (!net) return;
+  const online = navigator.onLine;
+  net.textContent = online ? t("online") : t("offline");
+  net.classList.toggle("offline", !online);
+  document.body.classList.toggle("is-offline", !online);
+}
+
+async function showPending() {
+  if (!user) return;
+  const count = await pendingCount();
+  const badge = document.getElementById("pending-count");
+  if (badge) {
+    badge.hidden = count === 0;
+    badge.textContent = String(count);
+    badge.title = t("pending", { n: count });
+    badge.setAttribute("aria-label", t("pending", { n: count }));
+  }
+  document.body.dataset.pending = String(count);
+  if ((await oldestPendingAge()) > STALE_MS) banner("stale-banner", t("stale"));
+  await renderPendingLists();
+}
+
+// --- pending entries shown on the pages that made them ---------------------------------------
+
+function summary(entry) {
+  const d = entry.data || {};
+  return entry.label || d.text || d.note || d.description || entry.type;
+}
+
+function pendingItem(entry, { controls = false } = {}) {
+  const li = document.createElement("li");
+  li.className = `pending-item ${entry.status}`;
+  li.dataset.mutationId = entry.id;
+  const head = document.createElement("div");
+  head.className = "entry-head";
+  const time = document.createElement("time");
+  time.dateTime = entry.recorded_at;
+  time.textContent = new Date(entry.recorded_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const status = document.createElement("span");
+  status.className = `badge ${entry.status === "rejected" ? "major" : "warn"}`;
+  status.textContent = t(entry.status === "rejected" ? "status_rejected" : "status_pending");
+  head.append(time, status);
+  if (controls) {
+    const type = document.createElement("span"); type.className = "muted"; type.textContent = entry.type;
+    head.append(type);
+  }
+  const text = document.createElement("p");
+  text.className = "entry-text"; text.textContent = summary(entry);
+  li.append(head, text);
+  if (entry.error) {
+    const error = document.createElement("p");
+    error.className = "error"; error.setAttribute("role", "alert"); error.textContent = entry.error.message;
+    li.append(error);
+  }
+  if (controls) li.append(entryControls(entry));
+  return li;
+}
+
+function entryControls(entry) {
+  const box = document.createElement("div");
+  box.className = "row";
+  if (entry.status === "rejected") {
+    const edit = document.createElement("button");
+    edit.type = "button"; edit.textContent = t("edit");
+    edit.addEventListener("click", () => box.replaceWith(editForm(entry)));
+    const again = document.createElement("button");
+    again.type = "button"; again.className = "primary"; again.textContent = t("resend");
+    again.addEventListener("click", () => resend(entry.seq));
+    box.append(edit, again);
+  }
+  const drop = document.createElement("button");
+  drop.type = "button"; drop.className = "danger"; drop.textContent = t("discard");
+  drop.addEventListener("click", () => { if (confirm(t("discard_confirm"))) discard(entry.seq); });
+  box.append(drop);
+  return box;
+}
+
+/** Edit the text fields of a rejected change, then send it again. */
+function editForm(entry) {
+  const form = document.createElement("form");
+  form.className = "stack";
+  for (const [key, value] of Object.entries(entry.data || {})) {
+    if (typeof value !== "string" && typeof value !== "number" && value !== null) continue;
+    const label = document.createElement("label");
+    label.textContent = key; label.htmlFor = `edit-${entry.seq}-${key}`;
+    const input = document.createElement(typeof value === "string" && value.length > 40 ? "textarea" : "input");
+    input.id = label.htmlFor; input.name = key; input.value = value ?? "";
+    input.dataset.kind = typeof value === "number" ? "number" : value === null ? "null" : "string";
+    form.append(label, input);
+  }
+  const save = document.createElement("button");
+  save.type = "submit"; save.className = "primary"; save.textContent = t("resend");
+  form.append(save);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = { ...entry.data };
+    for (const input of form.querySelectorAll("input, textarea")) {
+      const raw = input.value.trim();
+      data[input.name] = input.dataset.kind === "number" ? (raw === "" ? null : Number(raw))
+        : input.dataset.kind === "null" && raw === "" ? null : raw;
+    }
+    resend(entry.seq, data);
+  });
+  return form;
+}
+
+async function renderPendingLists() {
+  const lists = document.querySelectorAll("[data-outbox-list], [data-outbox-all]");
+  if (!lists.length) return;
+  const mine = await entries();
+  for (const list of lists) {
+    const type = list.dataset.outboxList;
+    const shown = type ? mine.filter((e) => e.type === type) : mine;
+    const controls = list.hasAttribute("data-outbox-all");
+    list.replaceChildren(...shown.map((e) => pendingItem(e, { controls })));
+    if (!shown.length && list.dataset.empty) {
+      const li = document.createElement("li"); li.className = "empty"; li.textContent = list.dataset.empty;
+      list.append(li);
+    }
+    const empty = document.getElementById("outbox-empty");
+    if (controls && empty) empty.hidden = shown.length > 0;
+  }
+}
+
+// --- offline-capable forms: write-ahead to the outbox, then send -------------------------------
+
+function formData(form) {
+  const data = {};
+  for (const element of form.elements) {
+    if (!element.name || element.name.startsWith("_") || element.name === "id" || element.disabled) continue;
+    if ((element.type === "checkbox" || element.type === "radio") && !element.checked) continue;
+    let value = typeof element.value === "string" ? element.value.trim() : element.value;
+    if (element.hasAttribute("data-int")) value = value === "" ? null : Number.parseInt(value, 10);
+    else if (element.hasAttribute("data-nullable") && value === "") value = null;
+    data[element.name] = value;
+  }
+  return data;
+}
+
+function draftKey(form) { return `draft:${user}:${location.pathname}:${form.id || form.dataset.mutation}`; }
+
+function saveDraft(form) {
+  const values = {};
+  for (const element of form.elements) {
+    if (element.name && !element.name.startsWith("_") && element.type !== "hidden") values[element.name] = element.value;
+  }
+  localStorage.setItem(draftKey(form), JSON.stringify(values));
+}
+
+function restoreDraft(form) {
+  const raw = localStorage.getItem(draftKey(form));
+  if (!raw) return;
+  for (const [name, value] of Object.entries(JSON.parse(raw))) {
+    const element = form.elements.namedItem(name);
+    if (element && "value" in element && !element.value) element.value = value;
+  }
+}
+
+async function submitMutation(event) {
+  const form = event.target.closest("form[data-mutation]");
+  if (!form) return;
+  event.preventDefault();
+  if (!form.reportValidity()) return;
+  const data = formData(form);
+  try {
+    await enqueue(form.dataset.mutation, data); // write-ahead: stored before any network attempt
+  } catch (error) {
+    flash(String(error), "error");
+    return;
+  }
+  localStorage.removeItem(draftKey(form));
+  for (const element of form.elements) {
+    if (element.tagName === "TEXTAREA" || (element.tagName === "INPUT" && element.type === "text")) element.value = "";
+  }
+  cancelCorrection(form);
+  await showPending();
+  if (!navigator.onLine) { flash(t("saved_offline")); requestBackgroundSync(); return; }
+  await flush();
+  const left = (await entries()).some((e) => e.type === form.dataset.mutation && e.status !== "rejected");
+  flash(left ? t("saved_offline") : t("saved"));
+  if (left) requestBackgroundSync();
+}
+
+async function requestBackgroundSync() {
+  const registration = await navigator.serviceWorker?.ready;
+  try { await registration?.sync?.register("outbox"); } catch { /* not supported: timers and `online` cover it */ }
+}
+
+// --- corrections on the duty log (D5) ------------------------------------------------------------
+
+function startCorrection(button) {
+  const form = document.querySelector("form[data-mutation]");
+  if (!form) return;
+  form.querySelector('[data-field="corrects"]').value = button.dataset.correct;
+  form.querySelector("[data-correcting]").hidden = false;
+  form.scrollIntoView({ behavior: "smooth" });
+  form.querySelector("textarea")?.focus();
+}
+
+function cancelCorrection(form) {
+  const field = form.querySelector('[data-field="corrects"]');
+  if (field) field.value = "";
+  const note = form.querySelector("[data-correcting]");
+  if (note) note.hidden = true;
+}
+
+// --- service worker: registration, updates, per-user cache ---------------------------------------
+
+async function registerWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/", type: "module" });
+  const offerUpdate = () => banner("update-banner", t("update"), {
+    label: t("reload"),
+    run: () => registration.waiting?.postMessage({ type: "SKIP_WAITING" }),
+  });
+  if (registration.waiting && navigator.serviceWorker.controller) offerUpdate();
+  registration.addEventListener("updatefound", () => {
+    const worker = registration.installing;
+    worker?.addEventListener("statechange", () => {
+      if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate();
+    });
+  });
+  let reloading = false;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (reloading || !document.getElementById("update-banner")) return;
+    reloading = true; location.reload();
+  });
+  // Cache the pages of the navigation now, so they open offline even if not visited yet.
+  const ready = await navigator.serviceWorker.ready;
+  if (user) {
+    const urls = [...document.querySelectorAll(".tabbar a")].map((a) => a.getAttribute("href"));
+    ready.active?.postMessage({ type: "CACHE_PAGES", user, urls });
+  }
+}
+
+async function askPersistentStorage() {
+  if (!navigator.storage?.persist) return;
+  let persisted = await navigator.storage.persisted();
+  if (!persisted && user) persisted = await navigator.storage.persist();
+  const status = document.getElementById("storage-status");
+  if (status) status.textContent = persisted ? "✔" : t("persist_refused");
+  if (!persisted && user && !sessionStorage.getItem("persist-banner-shown")) {
+    sessionStorage.setItem("persist-banner-shown", "1");
+    banner("persist-banner", t("persist_refused"), {
+      label: "×", run: () => document.getElementById("persist-banner")?.remove(),
+    });
+  }
+}
+
+async function beforeLogout(event) {
+  const form = event.target.closest("form[data-logout]");
+  if (!form) return;
+  event.preventDefault(); // before any await, or the browser submits at once
+  const count = await pendingCount().catch(() => 0);
+  if (count > 0 && !confirm(t("logout_pending", { n: count }))) return;
+  // Per-user page cache: nobody signing in after this person sees their pages.
+  const keys = await caches.keys();
+  await Promise.all(keys.filter((k) => k.startsWith("pages-")).map((k) => caches.delete(k)));
+  await setMeta("user", null);
+  form.submit();
+}
+
+// --- wiring --------------------------------------------------------------------------------------
+
+document.addEventListener("submit", (event) => {
+  if (event.target.matches("form[data-logout]")) return beforeLogout(event);
+  if (event.target.matches("form[data-mutation]")) return submitMutation(event);
+});
+document.addEventListener("click", (event) => {
+  const target = event.target.closest("[data-correct], [data-cancel-correction], [data-print], #sync-now");
+  if (!target) return;
+  if (target.matches("[data-correct]")) startCorrection(target);
+  else if (target.matches("[data-cancel-correction]")) cancelCorrection(target.closest("form"));
+  else if (target.matches("[data-print]")) window.print();
+  else if (target.id === "sync-now") flush();
+});
+document.addEventListener("input", (event) => {
+  const form = event.target.closest?.("form[data-mutation]");
+  if (form) saveDraft(form);
+});
+
+onOutboxEvent(async (event) => {
+  await showPending();
+  if (event.type === "synced") document.body.dispatchEvent(new CustomEvent("outbox:synced", { bubbles: true }));
+  if (event.type === "rejected") flash(t("rejected"), "error");
+});
+window.addEventListener("online", () => { showNetwork(); flush(); });
+window.addEventListener("offline", showNetwork);
+
+async function start() {
+  showNetwork();
+  await rememberUser();
+  for (const form of document.querySelectorAll("form[data-mutation]")) restoreDraft(form);
+  await showPending();
+  if (user) {
+    flush();
+    setInterval(async () => { if (navigator.onLine && (await pendingCount()) > 0) flush(); }, TIMER_MS);
+  }
+  askPersistentStorage();
+  registerWorker().catch((error) => console.warn("service worker", error));
+  document.documentElement.dataset.ready = "1"; // tests and the perf bench wait for this
+}
+
+start();

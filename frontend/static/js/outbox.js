@@ -1,1 +1,220 @@
-// placeholder
+// The write-ahead outbox (DESIGN "Offline model" 2-5). DOM-free: used by pages and the service worker.
+//
+// A change is stored here *before* any network attempt, then sent to POST /api/sync in order, in
+// batches. Only the server's answer removes it: applied/duplicate → gone; rejected → kept with the
+// server's message for the person to edit and resend, or discard. Network errors and 5xx back off.
+
+import { openDb, withStore, getMeta, setMeta, get, put, del } from "./idb.js";
+
+const BATCH = 50;
+const MAX_BACKOFF_MS = 60_000;
+let backoffMs = 0;
+let retryTimer = null;
+const listeners = new Set();
+
+/** Subscribe to outbox events: {type: "changed" | "synced" | "rejected" | "error" | "auth", ...}. */
+export function onOutboxEvent(fn) { listeners.add(fn); return () => listeners.delete(fn); }
+function notify(event) { for (const fn of listeners) { try { fn(event); } catch (e) { console.error(e); } } }
+// Other tabs and the service worker hear about changes too (only one context flushes at a time).
+const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("outbox") : null;
+if (channel) channel.onmessage = (message) => notify(message.data);
+function emit(event) {
+  notify(event);
+  channel?.postMessage({ type: event.type, error: event.error ?? null });
+}
+
+export function uuid() {
+  if (self.crypto?.randomUUID) return self.crypto.randomUUID();
+  const b = self.crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export async function deviceId() {
+  let id = await getMeta("device_id");
+  if (!id) { id = uuid(); await setMeta("device_id", id); }
+  return id;
+}
+
+export const currentUser = () => getMeta("user");
+
+/** Write-ahead: store the mutation (and its photos) before anything is sent. Returns the entry. */
+export async function enqueue(type, data, { id = uuid(), attachments = [], label = "" } = {}) {
+  const user = await currentUser();
+  if (!user) throw new Error("not signed in");
+  const entry = {
+    id, type, data, user, label, attachments,
+    recorded_at: new Date().toISOString(),
+    created_at: Date.now(),
+    status: "pending", error: null, attempts: 0,
+  };
+  await withStore("outbox", "readwrite", (s) => new Promise((resolve, reject) => {
+    const r = s.add(entry); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error);
+  }));
+  emit({ type: "changed" });
+  return entry;
+}
+
+/** Store a photo blob under its SHA-256 until it is uploaded. */
+export async function storeBlob(blob) {
+  const digest = await self.crypto.subtle.digest("SHA-256", await blob.arrayBuffer());
+  const sha256 = [...new Uint8Array(digest)].map((x) => x.toString(16).padStart(2, "0")).join("");
+  await put("blobs", { sha256, type: blob.type, blob, user: await currentUser() });
+  return sha256;
+}
+
+/** This user's entries in replay order. */
+export async function entries(user) {
+  user = user ?? (await currentUser());
+  const rows = await withStore("outbox", "readonly", (s) => new Promise((resolve, reject) => {
+    const r = s.getAll(); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error);
+  }));
+  return rows.filter((e) => e.user === user).sort((a, b) => a.seq - b.seq);
+}
+
+export async function pendingCount() { return (await entries()).length; }
+
+async function update(seq, changes) {
+  await withStore("outbox", "readwrite", (s) => new Promise((resolve, reject) => {
+    const r = s.get(seq);
+    r.onsuccess = () => {
+      if (!r.result) return resolve();
+      const w = s.put({ ...r.result, ...changes }); w.onsuccess = () => resolve(); w.onerror = () => reject(w.error);
+    };
+    r.onerror = () => reject(r.error);
+  }));
+}
+
+/** Edit a rejected entry's data and queue it again (same id: a rejected id was never recorded). */
+export async function resend(seq, data) {
+  const changes = { status: "pending", error: null };
+  if (data) changes.data = data;
+  const entry = await get("outbox", seq);
+  if (entry?.error?.code === "id_reused") changes.id = uuid();
+  await update(seq, changes);
+  emit({ type: "changed" });
+  return flush();
+}
+
+/** Discard an entry for good (the page asks for confirmation first). */
+export async function discard(seq) {
+  await del("outbox", seq);
+  emit({ type: "changed" });
+}
+
+async function uploadBlobs(entry, csrf) {
+  for (const sha256 of entry.attachments || []) {
+    const row = await get("blobs", sha256);
+    if (!row) continue; // already uploaded and cleaned up
+    const response = await fetch(`/api/attachments/${sha256}`, {
+      method: "PUT", body: row.blob, credentials: "same-origin",
+      headers: { "content-type": row.type, "x-csrftoken": csrf },
+    });
+    if (response.status >= 500 || response.status === 429) throw new TransientError(`upload ${response.status}`);
+    if (response.status === 401 || response.status === 403) throw new AuthError();
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      return body.error || { code: "upload_failed", message: `HTTP ${response.status}` };
+    }
+  }
+  return null;
+}
+
+class TransientError extends Error {}
+class AuthError extends Error {}
+
+function scheduleRetry() {
+  backoffMs = Math.min(backoffMs ? backoffMs * 2 : 1000, MAX_BACKOFF_MS);
+  clearTimeout(retryTimer);
+  // Jitter so that many phones coming back online do not all retry at once.
+  retryTimer = setTimeout(() => flush(), backoffMs * (0.75 + Math.random() * 0.5));
+}
+
+/** Send everything pending, in order, in batches. Safe to call often: one flush runs at a time. */
+export async function flush() {
+  if (self.navigator?.locks) {
+    return self.navigator.locks.request("outbox-flush", { ifAvailable: true }, (lock) => (lock ? flushLocked() : null));
+  }
+  return flushLocked();
+}
+
+async function flushLocked() {
+  await openDb();
+  const csrf = (await getMeta("csrf")) || "";
+  let appliedAny = false;
+  try {
+    for (;;) {
+      const pending = (await entries()).filter((e) => e.status !== "rejected");
+      if (!pending.length) break;
+      const batch = [];
+      for (const entry of pending.slice(0, BATCH)) {
+        const uploadError = await uploadBlobs(entry, csrf);
+        if (uploadError) { await update(entry.seq, { status: "rejected", error: uploadError }); continue; }
+        batch.push(entry);
+      }
+      if (!batch.length) continue;
+      for (const entry of batch) await update(entry.seq, { status: "sending", attempts: entry.attempts + 1 });
+      let response;
+      try {
+        response = await fetch("/api/sync", {
+          method: "POST", credentials: "same-origin",
+          headers: { "content-type": "application/json", "x-csrftoken": csrf },
+          body: JSON.stringify({
+            device_id: await deviceId(),
+            sent_at: new Date().toISOString(),
+            mutations: batch.map(({ id, type, recorded_at, data }) => ({ id, type, recorded_at, data })),
+          }),
+        });
+      } catch (networkError) {
+        throw new TransientError(String(networkError));
+      }
+      if (response.status === 401 || response.status === 403) throw new AuthError();
+      if (response.status >= 500 || response.status === 429 || response.status === 408) {
+        throw new TransientError(`sync ${response.status}`);
+      }
+      const body = await response.json().catch(() => null);
+      if (!response.ok || !body?.results) {
+        const error = body?.error || { code: `http_${response.status}`, message: `HTTP ${response.status}` };
+        for (const entry of batch) await update(entry.seq, { status: "rejected", error });
+        emit({ type: "rejected" });
+        continue;
+      }
+      const byId = new Map(body.results.map((r) => [r.id, r]));
+      for (const entry of batch) {
+        const r = byId.get(entry.id);
+        if (r && (r.status === "applied" || r.status === "duplicate")) {
+          await del("outbox", entry.seq);
+          for (const sha256 of entry.attachments || []) await del("blobs", sha256);
+          appliedAny = true;
+        } else if (r && r.status === "rejected") {
+          await update(entry.seq, { status: "rejected", error: r.error });
+          emit({ type: "rejected", entry, error: r.error });
+        } else {
+          await update(entry.seq, { status: "pending" }); // no answer for it: try again later
+        }
+      }
+      await setMeta("last_sync", Date.now());
+      emit({ type: "changed" });
+    }
+    backoffMs = 0;
+  } catch (error) {
+    await resetSending();
+    if (error instanceof AuthError) emit({ type: "auth" });
+    else { emit({ type: "error", error: String(error) }); scheduleRetry(); }
+  } finally {
+    if (appliedAny) emit({ type: "synced" });
+    emit({ type: "changed" });
+  }
+}
+
+async function resetSending() {
+  for (const entry of await entries()) {
+    if (entry.status === "sending") await update(entry.seq, { status: "pending" });
+  }
+}
+
+export async function oldestPendingAge() {
+  const list = await entries();
+  return list.length ? Date.now() - Math.min(...list.map((e) => e.created_at)) : 0;
+}
