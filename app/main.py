@@ -117,7 +117,9 @@ def _server_error(request: Request, exc: Exception) -> Response:
     return _error(request, 500, "server_error", message)
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, *, manage_pool: bool = True) -> Litestar:
+    """`manage_pool=False` leaves the database connection pool to the caller (the tests open one
+    in their own event loop; Litestar's test client runs the lifespan in another)."""
     settings = settings or get_settings()
     static = create_static_files_router(
         path="/static",
@@ -148,8 +150,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HTTPException: _http_error,
             Exception: _server_error,
         },
-        on_startup=[open_pool],
-        on_shutdown=[close_pool],
+        on_startup=[open_pool] if manage_pool else [],
+        on_shutdown=[close_pool] if manage_pool else [],
         logging_config=LoggingConfig(log_exceptions="debug", loggers={"app": {"level": "INFO"}}),
         debug=settings.debug,
     )

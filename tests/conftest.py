@@ -6,7 +6,6 @@ The environment is set before the app is imported (STYLE: tests set the environm
 
 from __future__ import annotations
 
-import asyncio
 import os
 import tempfile
 from pathlib import Path
@@ -19,8 +18,9 @@ os.environ["APP_LANGUAGE"] = "zh-CN"
 import itertools  # noqa: E402
 
 import pytest  # noqa: E402
-from litestar.testing import AsyncTestClient  # noqa: E402
+import httpx  # noqa: E402
 
+from app.db import close_pool, open_pool  # noqa: E402
 from app.settings import get_settings  # noqa: E402
 from tests.support import database, factories  # noqa: E402
 
@@ -28,23 +28,37 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session", autouse=True)
-def prepared_database():
+async def prepared_database():
     """Empty the test database and apply every migration, once per session."""
-    asyncio.run(database.reset_and_migrate())
+    await database.reset_and_migrate()
+    await open_pool()
     yield get_settings()
+    await close_pool()
 
 
 @pytest.fixture(scope="session")
 def app(prepared_database):
     from app.main import create_app
 
-    return create_app()
+    return create_app(manage_pool=False)
+
+
+def make_client(app) -> httpx.AsyncClient:
+    """An HTTP client that calls the app in this event loop (Litestar's test client runs the
+    app in a thread of its own, where a PostgreSQL pool made in the test's loop cannot be used)."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local")
 
 
 @pytest.fixture
 async def client(app):
-    async with AsyncTestClient(app=app, base_url="http://testserver.local") as c:
+    async with make_client(app) as c:
         yield c
+
+
+@pytest.fixture
+def new_client(app):
+    """Another browser, for tests with two people."""
+    return lambda: make_client(app)
 
 
 _counter = itertools.count(1)

@@ -18,7 +18,7 @@ from app.forms import FormErrors, message_for
 from app.nav import DUTY_LOG_READERS
 from app.org.service import office_shift_templates, units_of_office
 from app.sync.schemas import SyncRequest
-from app.sync.service import apply_batch
+from app.sync.service import applied_by, apply_batch
 from app.web import current_staff, is_htmx, page
 
 import msgspec
@@ -49,7 +49,7 @@ async def _log_context(request: Request, day: date, shift: str | None, office_id
         "entries": entries,
         "categories": service.CATEGORIES,
         "escalations": service.ESCALATIONS,
-        "units": await units_of_office(office_id),
+        "unit_options": [(u["id"], f"{u['building']} {u['number']}") for u in await units_of_office(office_id)],
         "can_write": staff.role in service.DUTY_LOG_WRITERS and office_id == staff.office_id,
         "new_id": str(uuid.uuid4()),
         "office_id": office_id,
@@ -96,7 +96,9 @@ async def duty_log_append(request: Request, data: Form) -> Response | Template:
         )[0]
         if result.status == "rejected":
             assert result.error is not None
-            raise FormErrors({"text": result.error.message}, values)
+            # The same form sent twice (a double tap, a resubmitted page): it is already in the log.
+            if not (result.error.code == "id_reused" and await applied_by(raw["id"], staff.id)):
+                raise FormErrors({result.error.field or "text": result.error.message}, values)
     except msgspec.ValidationError as exc:
         field, message = message_for(str(exc).replace("$.data.", "$."))
         errors: dict[str | None, str] = {field: message}

@@ -26,9 +26,10 @@ class SyncRequest(msgspec.Struct, forbid_unknown_fields=True):
     sent_at: datetime | None = None  # the phone's clock when sending, to measure its skew
 
 
-class MutationError(msgspec.Struct):
+class MutationError(msgspec.Struct, omit_defaults=True):
     code: str
     message: str
+    field: str | None = None  # the form field the message belongs beside, when there is one
 
 
 class MutationResult(msgspec.Struct, omit_defaults=True):

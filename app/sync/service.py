@@ -37,8 +37,18 @@ class _Decoded(msgspec.Struct):
     content_hash: str
 
 
-def _rejected(mutation_id: str, code: str, message: str) -> MutationResult:
-    return MutationResult(id=mutation_id, status="rejected", error=MutationError(code=code, message=message))
+def _rejected(mutation_id: str, code: str, message: str, field: str | None = None) -> MutationResult:
+    error = MutationError(code=code, message=message, field=field)
+    return MutationResult(id=mutation_id, status="rejected", error=error)
+
+
+async def applied_by(mutation_id: str, staff_id: int) -> bool:
+    """Whether this staff member's mutation with this id was applied (a form sent twice)."""
+    try:
+        key = UUID(mutation_id)
+    except ValueError:
+        return False
+    return await AppliedMutation.exists().where((AppliedMutation.id == key) & (AppliedMutation.staff == staff_id))
 
 
 def _decode(raw: msgspec.Raw, decoder: msgspec.json.Decoder) -> _Decoded | MutationResult:
@@ -115,7 +125,7 @@ async def apply_batch(staff: CurrentStaff, request: SyncRequest) -> list[Mutatio
                 await registry.apply_fn(mutation.__struct_config__.tag)(ctx, mutation)
             except RuleViolation as exc:
                 await savepoint.rollback_to()
-                results[index] = _rejected(mid, exc.code, exc.message)
+                results[index] = _rejected(mid, exc.code, exc.message, exc.field)
                 continue
             except NotFound:
                 await savepoint.rollback_to()

@@ -60,7 +60,7 @@ async def test_anonymous_requests_are_refused_on_every_non_public_route(client):
     from app.main import create_app
 
     checked = 0
-    for method, path, _route in _routes(create_app()):
+    for method, path, _route in _routes(create_app(manage_pool=False)):
         if (method, path) in PUBLIC or path.startswith(("/static", "/schema")):
             continue
         response = await client.request(method, _concrete(path), follow_redirects=False, headers={"accept": "text/html"})
@@ -79,7 +79,7 @@ async def test_every_write_route_refuses_a_request_without_csrf_token(client, of
     staff = await make_staff(office["id"], "supervisor")
     await login(client, staff)
     checked = 0
-    for method, path, _route in _routes(create_app()):
+    for method, path, _route in _routes(create_app(manage_pool=False)):
         if method == "GET" or path.startswith("/static"):
             continue
         response = await client.request(method, _concrete(path), follow_redirects=False, content=b"{}")

@@ -38,15 +38,14 @@ async def test_sign_in_lands_on_home_and_sign_out_ends_the_session(client, offic
 
 async def test_session_survives_a_server_restart(app, office, make_staff, login):
     """Sessions live in the database: a new app instance knows the cookie."""
-    from litestar.testing import AsyncTestClient
-
     from app.main import create_app
+    from tests.conftest import make_client
 
     staff = await make_staff(office["id"], "duty")
-    async with AsyncTestClient(app=app, base_url="http://testserver.local") as first:
+    async with make_client(app) as first:
         await login(first, staff)
         cookies = dict(first.cookies)
-    async with AsyncTestClient(app=create_app(), base_url="http://testserver.local") as second:
+    async with make_client(create_app(manage_pool=False)) as second:
         second.cookies.update(cookies)
         response = await second.get("/", follow_redirects=False)
     assert response.status_code == 200
@@ -78,7 +77,7 @@ async def test_login_is_throttled_per_client_address(client, office, make_staff)
     staff = await make_staff(office["id"], "duty")
     # Failures from this address against many accounts (recorded as the login route records them).
     await LoginAttempt.insert(
-        *[LoginAttempt(username=f"x{i}", client_ip="testclient", succeeded=False) for i in range(MAX_FAILURES_PER_ADDRESS)]
+        *[LoginAttempt(username=f"x{i}", client_ip="127.0.0.1", succeeded=False) for i in range(MAX_FAILURES_PER_ADDRESS)]
     )
     throttled = await _post_login(client, staff["username"], staff["password"])
     assert throttled.status_code == 429
