@@ -18,13 +18,14 @@ def _migrate() -> int:
 
 
 def _seed_demo(if_empty: bool) -> int:
-    from app.org.demo import DEMO_PASSWORD, demo_exists, seed_demo
+    from app.org.demo import DEMO_PASSWORD, demo_accounts, demo_exists, seed_demo
 
     async def run() -> int:
         if if_empty and await demo_exists():
             print("demo data already present")
-            return 0
-        accounts = await seed_demo()
+            accounts = await demo_accounts()
+        else:
+            accounts = await seed_demo()
         print(f"demo accounts (password for all: {DEMO_PASSWORD}) — demo only:")
         for username, role, office in accounts:
             print(f"  {username:<14} {role:<17} {office}")

@@ -67,8 +67,26 @@ def parse_form(struct_type: type[S], raw: dict[str, Any]) -> S:
     too_long = [k for k, v in values.items() if isinstance(v, str) and len(v) > MAX_FIELD_CHARS]
     if too_long:
         raise FormErrors({k: _("At most %(n)s characters.", n=MAX_FIELD_CHARS) for k in too_long}, values)
+    errors = _field_errors(struct_type, values)
+    if errors:
+        raise FormErrors(errors, values)
     try:
         return msgspec.convert(values, struct_type, strict=False)
-    except msgspec.ValidationError as exc:
+    except msgspec.ValidationError as exc:  # cross-field rules (__post_init__)
         field, message = message_for(str(exc))
         raise FormErrors({field: message}, values) from exc
+
+
+def _field_errors(struct_type: type[msgspec.Struct], values: dict[str, Any]) -> dict[str | None, str]:
+    """Check each field on its own, so a person sees every problem of the form at once."""
+    errors: dict[str | None, str] = {}
+    for field in msgspec.structs.fields(struct_type):
+        if field.name not in values:
+            if field.required:
+                errors[field.name] = _("This field is required.")
+            continue
+        try:
+            msgspec.convert(values[field.name], field.type, strict=False)
+        except msgspec.ValidationError as exc:
+            errors[field.name] = message_for(str(exc))[1]
+    return errors

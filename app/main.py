@@ -8,10 +8,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, MediaType, Request, Response
 from litestar.config.csrf import CSRFConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.exceptions import NotFoundException as HTTPNotFound
 from litestar.logging import LoggingConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
@@ -108,7 +108,7 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
         message = i18n._("The request could not be understood. Check what you entered and try again.")
     else:
         message = i18n._("Something went wrong on the server. What you entered is kept; try again later.")
-    return _error(request, status, "http_%s" % status, message)
+    return _error(request, status, f"http_{status}", message)
 
 
 def _server_error(request: Request, exc: Exception) -> Response:
@@ -129,7 +129,15 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
         cache_control=None,
     )
     return Litestar(
-        route_handlers=[*home.ROUTES, *auth.ROUTES, *sync.ROUTES, *attachments.ROUTES, *duty.ROUTES, *pwa.ROUTES, static],
+        route_handlers=[
+            *home.ROUTES,
+            *auth.ROUTES,
+            *sync.ROUTES,
+            *attachments.ROUTES,
+            *duty.ROUTES,
+            *pwa.ROUTES,
+            static,
+        ],
         guards=[staff_guard],
         middleware=[session_middleware],
         csrf_config=CSRFConfig(

@@ -47,5 +47,3 @@ def openapi_config() -> OpenAPIConfig:
         path="/schema",
         render_plugins=[SyncAwareJsonPlugin()],
     )
-
-

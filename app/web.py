@@ -38,7 +38,11 @@ def page(request: Request, template_name: str, *, status_code: int = 200, **cont
         context=context,
         status_code=status_code,
         # X-Staff-Id: the service worker keeps each page in the cache of the person it was made for.
-        headers={"Vary": "HX-Request, Cookie", "Cache-Control": "no-cache", "X-Staff-Id": str(staff.id) if staff else ""},
+        headers={
+            "Vary": "HX-Request, Cookie",
+            "Cache-Control": "no-cache",
+            "X-Staff-Id": str(staff.id) if staff else "",
+        },
     )
 
 

@@ -17,8 +17,8 @@ os.environ["APP_LANGUAGE"] = "zh-CN"
 
 import itertools  # noqa: E402
 
-import pytest  # noqa: E402
 import httpx  # noqa: E402
+import pytest  # noqa: E402
 
 from app.db import close_pool, open_pool  # noqa: E402
 from app.settings import get_settings  # noqa: E402

@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
@@ -20,8 +21,6 @@ from app.org.service import office_shift_templates, units_of_office
 from app.sync.schemas import SyncRequest
 from app.sync.service import applied_by, apply_batch
 from app.web import current_staff, is_htmx, page
-
-import msgspec
 
 READERS = {"roles": DUTY_LOG_READERS}
 WRITERS = {"roles": service.DUTY_LOG_WRITERS}
@@ -92,7 +91,9 @@ async def duty_log_append(request: Request, data: Form) -> Response | Template:
     try:
         msgspec.convert(raw, DutyLogAppend)
         result = (
-            await apply_batch(staff, SyncRequest(device_id="web-form", mutations=[msgspec.Raw(msgspec.json.encode(raw))]))
+            await apply_batch(
+                staff, SyncRequest(device_id="web-form", mutations=[msgspec.Raw(msgspec.json.encode(raw))])
+            )
         )[0]
         if result.status == "rejected":
             assert result.error is not None

@@ -155,11 +155,14 @@ async def apply_append(ctx: ApplyContext, mutation: DutyLogAppend) -> None:
         (Unit.id == data.unit_id) & (Unit.office == staff.office_id)
     ):
         raise RuleViolation("unit_not_found", _("That unit is not in your office."), field="unit_id")
-    if data.corrects is not None and data.corrects not in batch.ids:
-        if not await DutyLogEntry.exists().where(
+    if (
+        data.corrects is not None
+        and data.corrects not in batch.ids
+        and not await DutyLogEntry.exists().where(
             (DutyLogEntry.id == data.corrects) & (DutyLogEntry.office == staff.office_id)
-        ):
-            raise RuleViolation("corrects_not_found", _("The entry to correct is not in this office's log."))
+        )
+    ):
+        raise RuleViolation("corrects_not_found", _("The entry to correct is not in this office's log."))
 
     recorded_at = mutation.recorded_at if mutation.recorded_at.tzinfo else mutation.recorded_at.replace(tzinfo=UTC)
     suspect = abs(ctx.clock_skew_seconds) > MAX_CLOCK_SKEW.total_seconds() or (
@@ -232,9 +235,7 @@ def _localise(rows: list[dict], tz: ZoneInfo) -> list[dict]:
 async def entries_for_day(staff: CurrentStaff, office_id: int, day: date, shift: str | None = None) -> list[dict]:
     """A day's entries (by shift date) in time order, each correction listed with the entry it corrects."""
     _check_office(staff, office_id)
-    query = DutyLogEntry.select(*_COLUMNS).where(
-        (DutyLogEntry.office == office_id) & (DutyLogEntry.shift_date == day)
-    )
+    query = DutyLogEntry.select(*_COLUMNS).where((DutyLogEntry.office == office_id) & (DutyLogEntry.shift_date == day))
     if shift:
         query = query.where(DutyLogEntry.shift_code == shift)
     rows = _localise(await query.order_by(DutyLogEntry.recorded_at).order_by(DutyLogEntry.seq), _tz(staff))
@@ -306,4 +307,3 @@ async def _verify_office(office_id: int, batch_size: int) -> ChainBreak | None:
             if broken:
                 return ChainBreak(office_id=office_id, seq=row["seq"], entry_id=str(row["id"]), reason=broken)
             prev_hash, expected_seq, last_seq = row["entry_hash"], expected_seq + 1, row["seq"]
-

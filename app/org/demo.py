@@ -34,6 +34,16 @@ async def demo_exists() -> bool:
     return await Staff.exists().where(Staff.username == "duty_a")
 
 
+async def demo_accounts() -> list[tuple[str, str, str]]:
+    usernames = [f"{suffix}_{key}" for key, *_ in _OFFICES for suffix, *_ in _ROLE_ACCOUNTS]
+    rows = (
+        await Staff.select(Staff.username, Staff.role, Staff.office.name.as_alias("office"))
+        .where(Staff.username.is_in(usernames))
+        .order_by(Staff.id)
+    )
+    return [(r["username"], r["role"], r["office"]) for r in rows]
+
+
 async def seed_demo() -> list[tuple[str, str, str]]:
     """Create the demo data; returns (username, role, office) of every account."""
     password_hash = hash_password(DEMO_PASSWORD)
@@ -54,16 +64,21 @@ async def seed_demo() -> list[tuple[str, str, str]]:
             )[0]["id"]
             resident_no = 0
             for b_index, building_name in enumerate(buildings):
-                building = (
-                    await Building.insert(Building(office=office, name=building_name, sort_order=b_index))
-                )[0]["id"]
+                building = (await Building.insert(Building(office=office, name=building_name, sort_order=b_index)))[0][
+                    "id"
+                ]
                 for floor in range(1, 7):
                     for door in (1, 2):
                         number = f"{building_name.rstrip('栋座')}-{floor}0{door}"
                         unit = (
                             await Unit.insert(
-                                Unit(office=office, building=building, number=number, floor=floor,
-                                     entrusted=(floor == 6 and door == 2))
+                                Unit(
+                                    office=office,
+                                    building=building,
+                                    number=number,
+                                    floor=floor,
+                                    entrusted=(floor == 6 and door == 2),
+                                )
                             )
                         )[0]["id"]
                         name = names[resident_no % len(names)]

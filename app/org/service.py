@@ -43,9 +43,12 @@ async def list_offices(staff: CurrentStaff) -> list[dict]:
 
 
 async def units_of_office(office_id: int) -> list[dict]:
-    return await Unit.select(Unit.id, Unit.number, Unit.building.name.as_alias("building")).where(
-        Unit.office == office_id
-    ).order_by(Unit.building).order_by(Unit.number)
+    return (
+        await Unit.select(Unit.id, Unit.number, Unit.building.name.as_alias("building"))
+        .where(Unit.office == office_id)
+        .order_by(Unit.building)
+        .order_by(Unit.number)
+    )
 
 
 async def unit_in_office(unit_id: int, office_id: int) -> dict:

@@ -63,7 +63,9 @@ async def test_anonymous_requests_are_refused_on_every_non_public_route(client):
     for method, path, _route in _routes(create_app(manage_pool=False)):
         if (method, path) in PUBLIC or path.startswith(("/static", "/schema")):
             continue
-        response = await client.request(method, _concrete(path), follow_redirects=False, headers={"accept": "text/html"})
+        response = await client.request(
+            method, _concrete(path), follow_redirects=False, headers={"accept": "text/html"}
+        )
         if method == "GET":
             assert response.status_code in (303, 401), f"{method} {path} answered {response.status_code}"
         else:

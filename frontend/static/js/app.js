@@ -79,7 +79,7 @@ function summary(entry) {
 
 function pendingItem(entry, { controls = false } = {}) {
   const li = document.createElement("li");
-  li.className = `pending-item ${entry.status}`;
+  li.className = `pending-item is-${entry.status}`;
   li.dataset.mutationId = entry.id;
   const head = document.createElement("div");
   head.className = "entry-head";

@@ -77,7 +77,10 @@ async def test_login_is_throttled_per_client_address(client, office, make_staff)
     staff = await make_staff(office["id"], "duty")
     # Failures from this address against many accounts (recorded as the login route records them).
     await LoginAttempt.insert(
-        *[LoginAttempt(username=f"x{i}", client_ip="127.0.0.1", succeeded=False) for i in range(MAX_FAILURES_PER_ADDRESS)]
+        *[
+            LoginAttempt(username=f"x{i}", client_ip="127.0.0.1", succeeded=False)
+            for i in range(MAX_FAILURES_PER_ADDRESS)
+        ]
     )
     throttled = await _post_login(client, staff["username"], staff["password"])
     assert throttled.status_code == 429
@@ -106,7 +109,12 @@ async def test_next_parameter_cannot_redirect_off_site(client, office, make_staf
     token = await csrf_token(client)
     response = await client.post(
         "/login",
-        data={"username": staff["username"], "password": staff["password"], "_csrf_token": token, "next": "//evil.example"},
+        data={
+            "username": staff["username"],
+            "password": staff["password"],
+            "_csrf_token": token,
+            "next": "//evil.example",
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"

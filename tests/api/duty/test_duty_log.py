@@ -31,7 +31,11 @@ def _entry(text, **extra):
 def _verify_cli(office_id: int) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "app", "verify-duty-log", "--office", str(office_id)],
-        cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -119,9 +123,11 @@ async def test_late_entries_keep_their_recorded_time_and_are_appended_in_arrival
     late = mutation("duty_log.append", _entry("离线时写的"), recorded_at=now - timedelta(hours=3))
     await sync(client, duty["token"], [mutation("duty_log.append", _entry("先到的"))])
     await sync(client, duty["token"], [late])
-    rows = await DutyLogEntry.select(DutyLogEntry.text, DutyLogEntry.seq, DutyLogEntry.recorded_at).where(
-        DutyLogEntry.office == duty["office"]["id"]
-    ).order_by(DutyLogEntry.seq)
+    rows = (
+        await DutyLogEntry.select(DutyLogEntry.text, DutyLogEntry.seq, DutyLogEntry.recorded_at)
+        .where(DutyLogEntry.office == duty["office"]["id"])
+        .order_by(DutyLogEntry.seq)
+    )
     assert [r["text"] for r in rows] == ["先到的", "离线时写的"]
     recorded = rows[1]["recorded_at"] if rows[1]["recorded_at"].tzinfo else rows[1]["recorded_at"].replace(tzinfo=UTC)
     assert abs((recorded - (now - timedelta(hours=3))).total_seconds()) < 1
@@ -131,7 +137,9 @@ async def test_late_entries_keep_their_recorded_time_and_are_appended_in_arrival
 async def test_a_phone_clock_far_in_the_future_is_flagged(client, duty):
     future = mutation("duty_log.append", _entry("时钟错误"), recorded_at=datetime.now(UTC) + timedelta(days=2))
     await sync(client, duty["token"], [future])
-    row = await DutyLogEntry.select(DutyLogEntry.clock_suspect).where(DutyLogEntry.id == uuid.UUID(future["id"])).first()
+    row = (
+        await DutyLogEntry.select(DutyLogEntry.clock_suspect).where(DutyLogEntry.id == uuid.UUID(future["id"])).first()
+    )
     assert row["clock_suspect"] is True
 
 

@@ -72,9 +72,11 @@ async def test_a_batch_where_one_item_is_rejected_applies_the_rest_in_order(clie
     assert [r["status"] for r in results] == ["applied", "applied", "rejected", "applied", "applied"]
     assert results[2]["error"]["code"] == "unit_not_found"
     assert results[2]["error"]["message"]  # a message a person can act on
-    rows = await DutyLogEntry.select(DutyLogEntry.text, DutyLogEntry.seq).where(
-        (DutyLogEntry.office == duty["office"]["id"]) & (DutyLogEntry.text.like("批次%"))
-    ).order_by(DutyLogEntry.seq)
+    rows = (
+        await DutyLogEntry.select(DutyLogEntry.text, DutyLogEntry.seq)
+        .where((DutyLogEntry.office == duty["office"]["id"]) & (DutyLogEntry.text.like("批次%")))
+        .order_by(DutyLogEntry.seq)
+    )
     assert [r["text"] for r in rows] == ["批次0", "批次1", "批次3", "批次4"]
 
 
@@ -104,12 +106,24 @@ async def test_malformed_body_is_a_clear_4xx_never_500(client, duty, body):
         {"id": "not-a-uuid", "type": "duty_log.append", "recorded_at": "2026-01-01T00:00:00Z", "data": _entry("x")},
         {"id": str(uuid.uuid4()), "type": "duty_log.append", "recorded_at": "yesterday", "data": _entry("x")},
         {"id": str(uuid.uuid4()), "type": "duty_log.append", "recorded_at": "2026-01-01T00:00:00Z", "data": {}},
-        {"id": str(uuid.uuid4()), "type": "duty_log.append", "recorded_at": "2026-01-01T00:00:00Z",
-         "data": {"category": "gossip", "text": "x"}},
-        {"id": str(uuid.uuid4()), "type": "duty_log.append", "recorded_at": "2026-01-01T00:00:00Z",
-         "data": {"category": "other", "text": "x" * 5000}},
-        {"id": str(uuid.uuid4()), "type": "duty_log.append", "recorded_at": "2026-01-01T00:00:00Z",
-         "data": {"category": "other", "text": "   "}},
+        {
+            "id": str(uuid.uuid4()),
+            "type": "duty_log.append",
+            "recorded_at": "2026-01-01T00:00:00Z",
+            "data": {"category": "gossip", "text": "x"},
+        },
+        {
+            "id": str(uuid.uuid4()),
+            "type": "duty_log.append",
+            "recorded_at": "2026-01-01T00:00:00Z",
+            "data": {"category": "other", "text": "x" * 5000},
+        },
+        {
+            "id": str(uuid.uuid4()),
+            "type": "duty_log.append",
+            "recorded_at": "2026-01-01T00:00:00Z",
+            "data": {"category": "other", "text": "   "},
+        },
         "a string, not an object",
     ],
 )
@@ -137,7 +151,9 @@ async def test_a_mutation_cannot_reach_into_another_office(client, new_client, d
         b_token = await login(b_client, b_staff)
         b_entry = mutation("duty_log.append", _entry("B的记录"))
         assert (await sync(b_client, b_token, [b_entry])).json()["results"][0]["status"] == "applied"
-    result = (await sync(client, duty["token"], [mutation("duty_log.append", _entry("改B", corrects=b_entry["id"]))])).json()
+    result = (
+        await sync(client, duty["token"], [mutation("duty_log.append", _entry("改B", corrects=b_entry["id"]))])
+    ).json()
     assert result["results"][0]["error"]["code"] == "corrects_not_found"
     # The mutation id of office B's entry cannot be "replayed" by office A either.
     replay = (await sync(client, duty["token"], [b_entry])).json()["results"][0]

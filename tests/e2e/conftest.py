@@ -1,0 +1,127 @@
+"""Browser tests: Debian's Chromium driven by Playwright, at a phone-sized viewport, against a real
+server process (one per test module) on the test database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from app.settings import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+ARTIFACTS = Path(__file__).parent / "artifacts"
+DEMO_PASSWORD = "demo1234"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo_data(prepared_database):
+    """The demo company (two offices, one account per role) in the test database."""
+    subprocess.run([sys.executable, "-m", "app", "seed-demo", "--if-empty"], cwd=ROOT, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def live_server(demo_data):
+    """One app server process per browser-test module."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        raise RuntimeError("the app server did not start: " + process.stderr.read().decode()[-2000:])
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance) -> Browser:
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser, live_server) -> BrowserContext:
+    context = browser.new_context(**PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server)
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context) -> Page:
+    return context.new_page()
+
+
+def shot(page: Page, name: str) -> Path:
+    """Save a screenshot for a person to look at (git-ignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/login")
+    page.get_by_label("用户名").or_(page.get_by_label("Username")).fill(username)
+    page.get_by_label("密码").or_(page.get_by_label("Password")).fill(password)
+    page.locator("form[action='/login'] button[type=submit]").click()
+    page.wait_for_url(lambda url: not url.endswith("/login") and "/login?" not in url)
+    wait_ready(page)
+
+
+def wait_ready(page: Page) -> None:
+    """The page controller has started (outbox read, worker registered)."""
+    page.wait_for_function("document.documentElement.dataset.ready === '1'")
+
+
+def wait_for_worker(page: Page) -> None:
+    """The service worker controls this page, so navigations are cached and offline works."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
+
+
+def pending_count(page: Page) -> int:
+    return int(page.evaluate("document.body.dataset.pending || '0'"))
