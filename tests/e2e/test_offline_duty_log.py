@@ -30,7 +30,8 @@ def add_entry(page: Page, text: str, category: str = "inquiry") -> None:
     page.locator("#f-text").fill(text)
     page.get_by_role("button", name="记入值班记录").click()
     page.wait_for_function(
-        "text => [...document.querySelectorAll('#pending-entries li, #entries li')].some(li => li.textContent.includes(text))",
+        "text => [...document.querySelectorAll('#pending-entries li, #entries li')]"
+        ".some(li => li.textContent.includes(text))",
         arg=text,
     )
 
