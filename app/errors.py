@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -23,6 +24,19 @@ class RuleViolation(Exception):
         self.code = code
         self.message = message
         self.field = field
+
+
+class StaleChange(RuleViolation):
+    """A state change whose expected state no longer holds (DESIGN "Conflicts").
+
+    `keep` stores what the change carried (its note, its photos) as a comment on the record, so
+    nothing typed on a phone is lost; the sync service runs it after undoing the change and
+    remembers the rejection, so a resend gets the same answer without a second comment.
+    """
+
+    def __init__(self, message: str, keep: Callable[[], Awaitable[None]] | None = None) -> None:
+        super().__init__("stale_state", message)
+        self.keep = keep
 
 
 def check_found(record: T | None) -> T:

@@ -20,6 +20,7 @@ SHELL_FILES = [
     "js/app.js",
     "js/outbox.js",
     "js/idb.js",
+    "js/photos.js",
     "vendor/htmx-4.0.1.min.js",
     "icons/icon-192.png",
     "icons/icon-512.png",

@@ -15,7 +15,7 @@ import msgspec
 
 from app.auth.schemas import CurrentStaff
 from app.db import is_postgres, write_transaction
-from app.errors import NotFound, RuleViolation
+from app.errors import NotFound, RuleViolation, StaleChange
 from app.i18n import _
 from app.sync import registry
 from app.sync.schemas import MutationError, MutationResult, SyncRequest
@@ -103,7 +103,12 @@ async def apply_batch(staff: CurrentStaff, request: SyncRequest) -> list[Mutatio
         seen = {
             row["id"]: row
             for row in await AppliedMutation.select(
-                AppliedMutation.id, AppliedMutation.content_hash, AppliedMutation.office
+                AppliedMutation.id,
+                AppliedMutation.content_hash,
+                AppliedMutation.office,
+                AppliedMutation.outcome,
+                AppliedMutation.error_code,
+                AppliedMutation.error_message,
             ).where(AppliedMutation.id.is_in(ids))
         }
         applied_rows: list[AppliedMutation] = []
@@ -114,15 +119,26 @@ async def apply_batch(staff: CurrentStaff, request: SyncRequest) -> list[Mutatio
             earlier_hash = earlier["content_hash"] if earlier else batch_hashes.get(mutation.id)
             if earlier_hash is not None:
                 same = earlier_hash == item.content_hash and (earlier is None or earlier["office"] == staff.office_id)
-                results[index] = (
-                    MutationResult(id=mid, status="duplicate")
-                    if same
-                    else _rejected(mid, "id_reused", _("This change id was already used for different content."))
-                )
+                if not same:
+                    message = _("This change id was already used for different content.")
+                    results[index] = _rejected(mid, "id_reused", message)
+                elif earlier is not None and earlier["outcome"] == "rejected":
+                    results[index] = _rejected(mid, earlier["error_code"], earlier["error_message"])
+                else:
+                    results[index] = MutationResult(id=mid, status="duplicate")
                 continue
             savepoint = await tx.savepoint()
+            outcome = "applied"
             try:
                 await registry.apply_fn(mutation.__struct_config__.tag)(ctx, mutation)
+            except StaleChange as exc:
+                # The change is undone; what it carried is kept as a comment, and the answer remembered.
+                await savepoint.rollback_to()
+                savepoint = await tx.savepoint()
+                if exc.keep is not None:
+                    await exc.keep()
+                outcome = "rejected"
+                results[index] = _rejected(mid, exc.code, exc.message, exc.field)
             except RuleViolation as exc:
                 await savepoint.rollback_to()
                 results[index] = _rejected(mid, exc.code, exc.message, exc.field)
@@ -133,6 +149,7 @@ async def apply_batch(staff: CurrentStaff, request: SyncRequest) -> list[Mutatio
                 continue
             await savepoint.release()
             batch_hashes[mutation.id] = item.content_hash
+            error = results[index].error if outcome == "rejected" else None  # type: ignore[union-attr]
             applied_rows.append(
                 AppliedMutation(
                     id=mutation.id,
@@ -143,9 +160,13 @@ async def apply_batch(staff: CurrentStaff, request: SyncRequest) -> list[Mutatio
                     content_hash=item.content_hash,
                     recorded_at=mutation.recorded_at,
                     received_at=received_at,
+                    outcome=outcome,
+                    error_code=error.code if error else "",
+                    error_message=error.message if error else "",
                 )
             )
-            results[index] = MutationResult(id=mid, status="applied")
+            if outcome == "applied":
+                results[index] = MutationResult(id=mid, status="applied")
         for flush in ctx.flushes.values():
             await flush()
         if applied_rows:

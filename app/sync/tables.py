@@ -1,6 +1,6 @@
 """The record of every applied mutation id: what makes a resend harmless."""
 
-from piccolo.columns import UUID, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import UUID, ForeignKey, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from app.auth.tables import Staff
@@ -16,3 +16,8 @@ class AppliedMutation(Table):
     content_hash = Varchar(length=64)  # SHA-256 of the canonical mutation: same id + other content = id_reused
     recorded_at = Timestamptz()
     received_at = Timestamptz()
+    # "applied", or "rejected" for a stale change whose content was kept as a comment: a resend
+    # of the same mutation then gets the same rejection, and nothing is stored twice.
+    outcome = Varchar(length=10, default="applied")
+    error_code = Varchar(length=40, default="")
+    error_message = Text(default="")

@@ -3,6 +3,7 @@
 
 import { enqueue, entries, flush, onOutboxEvent, pendingCount, resend, discard, oldestPendingAge } from "./outbox.js";
 import { setMeta } from "./idb.js";
+import { NotAnImage, storePhotos } from "./photos.js";
 
 const T = JSON.parse(document.getElementById("ui-strings")?.textContent || "{}");
 const t = (key, vars = {}) => (T[key] || key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "");
@@ -178,6 +179,7 @@ function formData(form) {
   const data = {};
   for (const element of form.elements) {
     if (!element.name || element.name.startsWith("_") || element.name === "id" || element.disabled) continue;
+    if (element.type === "file") continue; // photos: see storeFormPhotos
     if ((element.type === "checkbox" || element.type === "radio") && !element.checked) continue;
     let value = typeof element.value === "string" ? element.value.trim() : element.value;
     if (element.hasAttribute("data-int")) value = value === "" ? null : Number.parseInt(value, 10);
@@ -212,12 +214,24 @@ async function submitMutation(event) {
   event.preventDefault();
   if (!form.reportValidity()) return;
   const data = formData(form);
+  let attachments = [];
   try {
-    await enqueue(form.dataset.mutation, data); // write-ahead: stored before any network attempt
+    attachments = await storeFormPhotos(form, data);
+  } catch (error) {
+    flash(error instanceof NotAnImage ? t("not_an_image") : error instanceof RangeError
+      ? t("too_many_photos", { n: error.message }) : String(error), "error");
+    return;
+  }
+  try {
+    // Write-ahead: stored before any network attempt. A form may name the change's id (a record
+    // made on this phone, e.g. a round, whose id later changes refer to).
+    const id = form.elements.namedItem("id")?.value || undefined;
+    await enqueue(form.dataset.mutation, data, { attachments, id: form.hasAttribute("data-keep-id") ? id : undefined });
   } catch (error) {
     flash(String(error), "error");
     return;
   }
+  form.dispatchEvent(new CustomEvent("outbox:queued", { bubbles: true, detail: { type: form.dataset.mutation, data } }));
   localStorage.removeItem(draftKey(form));
   for (const element of form.elements) {
     if (element.tagName === "TEXTAREA" || (element.tagName === "INPUT" && element.type === "text")) element.value = "";
@@ -229,6 +243,18 @@ async function submitMutation(event) {
   const left = (await entries()).some((e) => e.type === form.dataset.mutation && e.status !== "rejected");
   flash(left ? t("saved_offline") : t("saved"));
   if (left) requestBackgroundSync();
+}
+
+/** Photos of the form's `input[type=file][data-photos]`: resized, stored, named by SHA-256 in `data`. */
+async function storeFormPhotos(form, data) {
+  const names = [];
+  for (const input of form.querySelectorAll("input[type=file][data-photos]")) {
+    const stored = await storePhotos(input);
+    data[input.name] = stored;
+    names.push(...stored);
+    input.value = "";
+  }
+  return names;
 }
 
 async function requestBackgroundSync() {
@@ -278,7 +304,9 @@ async function registerWorker() {
   // Cache the pages of the navigation now, so they open offline even if not visited yet.
   const ready = await navigator.serviceWorker.ready;
   if (user) {
+    // The navigation, and whatever a page says it needs offline (`data-cache-pages`: a JSON list).
     const urls = [...document.querySelectorAll(".tabbar a")].map((a) => a.getAttribute("href"));
+    for (const element of document.querySelectorAll("[data-cache-pages]")) urls.push(...JSON.parse(element.dataset.cachePages));
     ready.active?.postMessage({ type: "CACHE_PAGES", user, urls });
   }
 }
