@@ -7,6 +7,7 @@ The language of the current request lives in a context variable set by the auth 
 from __future__ import annotations
 
 import functools
+import json
 from contextvars import ContextVar
 
 from babel.messages.pofile import read_po
@@ -23,12 +24,18 @@ current_language: ContextVar[str] = ContextVar("current_language", default=DEFAU
 @functools.cache
 def catalog(language: str) -> dict[str, str]:
     """msgid → msgstr for one language; untranslated entries fall back to the English source."""
-    path = LOCALES_DIR / language.replace("-", "_") / "LC_MESSAGES" / "messages.po"
+    folder = LOCALES_DIR / language.replace("-", "_") / "LC_MESSAGES"
+    path = folder / "messages.po"
     if not path.exists():
         return {}
     with path.open("rb") as f:
         po = read_po(f)
-    return {m.id: m.string for m in po if m.id and isinstance(m.id, str) and m.string}
+    messages = {m.id: m.string for m in po if m.id and isinstance(m.id, str) and m.string}
+    # Sidecars (`<domain>.json`) hold strings of features being built; `make messages` folds them in.
+    for sidecar in sorted(folder.glob("*.json")):
+        for msgid, text in json.loads(sidecar.read_text(encoding="utf-8")).items():
+            messages.setdefault(msgid, text)
+    return messages
 
 
 def normalise_language(value: str | None) -> str:

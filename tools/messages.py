@@ -14,6 +14,7 @@ calls are extracted as two ordinary messages rather than one plural entry.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import sys
@@ -95,6 +96,12 @@ def untranslated(catalog: Catalog) -> list[str]:
     return [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
 
 
+def sidecars(locale: str) -> list[Path]:
+    """`<domain>.json` files beside a catalog: msgid → translation, written while a feature is built
+    (several people can add strings at once without editing the .po); folded in by `main()`."""
+    return sorted(po_path(locale).parent.glob("*.json"))
+
+
 def merge(template: Catalog, locale: str) -> Catalog:
     """The locale's catalog updated from `template` (created if missing); obsolete entries are not written."""
     path = po_path(locale)
@@ -105,6 +112,11 @@ def merge(template: Catalog, locale: str) -> Catalog:
         catalog = Catalog(locale=locale, domain=DOMAIN, project=PROJECT, charset="utf-8", fuzzy=False)
     # No fuzzy matching: a guessed translation would be shown to users, since app.i18n ignores the fuzzy flag.
     catalog.update(template, no_fuzzy_matching=True)
+    for sidecar in sidecars(locale):
+        for msgid, text in json.loads(sidecar.read_text(encoding="utf-8")).items():
+            message = catalog.get(msgid)
+            if message is not None and text and not message.string:
+                message.string = text
     return catalog
 
 
@@ -136,6 +148,9 @@ def main() -> int:
         path = po_path(locale)
         changed = write_if_changed(path, render(catalog))
         print(f"{path.relative_to(ROOT)}: {'updated' if changed else 'unchanged'}")
+        for sidecar in sidecars(locale):  # now in the .po
+            sidecar.unlink()
+            print(f"  folded in and removed {sidecar.relative_to(ROOT)}")
     missing = untranslated(merge(template, TRANSLATED_LOCALE))
     print(f"{len(missing)} untranslated {TRANSLATED_LOCALE} msgid(s)")
     for msgid in missing:

@@ -7,6 +7,7 @@ the new entries in `frontend/locales/zh_CN/LC_MESSAGES/messages.po`.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
@@ -44,7 +45,11 @@ def zh_catalog() -> dict[str, str]:
     """msgid → msgstr from the zh_CN catalog, fuzzy entries counted as untranslated."""
     with messages.po_path(messages.TRANSLATED_LOCALE).open("rb") as f:
         po = read_po(f)
-    return {m.id: ("" if m.fuzzy else m.string) for m in po if m.id and isinstance(m.id, str)}
+    catalog = {m.id: ("" if m.fuzzy else m.string) for m in po if m.id and isinstance(m.id, str)}
+    for sidecar in messages.sidecars(messages.TRANSLATED_LOCALE):  # strings of features in progress
+        for msgid, text in json.loads(sidecar.read_text(encoding="utf-8")).items():
+            catalog[msgid] = catalog.get(msgid) or text
+    return catalog
 
 
 def _placeholders(text: str) -> set[str]:
