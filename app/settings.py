@@ -24,6 +24,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     secure_cookies: bool = False  # APP_SECURE_COOKIES: set behind HTTPS
     max_attachment_bytes: int = 8 * 1024 * 1024  # APP_MAX_ATTACHMENT_BYTES
     log_queries: bool = False  # APP_LOG_QUERIES
+    build_id: str = ""  # APP_BUILD_ID: part of the service worker's version (a deploy can force an update)
 
     @property
     def sqlite_path(self) -> Path:
@@ -63,6 +64,7 @@ def load_settings() -> Settings:
         secure_cookies=_flag("APP_SECURE_COOKIES"),
         max_attachment_bytes=int(os.environ.get("APP_MAX_ATTACHMENT_BYTES", 8 * 1024 * 1024)),
         log_queries=_flag("APP_LOG_QUERIES"),
+        build_id=os.environ.get("APP_BUILD_ID", ""),
     )
 
 

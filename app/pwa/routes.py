@@ -9,7 +9,7 @@ import json
 from litestar import Request, get
 from litestar.response import Response, Template
 
-from app.settings import ROOT
+from app.settings import ROOT, get_settings
 from app.web import page
 
 STATIC = ROOT / "frontend" / "static"
@@ -31,7 +31,7 @@ SHELL_FILES = [
 @functools.cache
 def shell_version() -> str:
     """A hash of every shell file and the worker itself: any change makes a new cache and a new worker."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(get_settings().build_id.encode())
     for path in [*(STATIC / f for f in SHELL_FILES), *sorted(SW_DIR.glob("*.js"))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -31,7 +31,7 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 DEMO_PASSWORD = "demo1234"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -43,31 +43,38 @@ def demo_data(prepared_database):
     subprocess.run([sys.executable, "-m", "app", "seed-demo", "--if-empty"], cwd=ROOT, check=True, capture_output=True)
 
 
-@pytest.fixture(scope="module")
-def live_server(demo_data):
-    """One app server process per browser-test module."""
-    port = _free_port()
+def start_server(port: int, **env: str) -> subprocess.Popen:
+    """An app server process on the test database; returns once /healthz answers."""
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
         except httpx.HTTPError:
             time.sleep(0.1)
-    else:
-        process.kill()
-        raise RuntimeError("the app server did not start: " + process.stderr.read().decode()[-2000:])
-    yield url
+    process.kill()
+    raise RuntimeError("the app server did not start: " + process.stderr.read().decode()[-2000:])
+
+
+def stop_server(process: subprocess.Popen) -> None:
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def live_server(demo_data):
+    """One app server process per browser-test module."""
+    port = free_port()
+    process = start_server(port)
+    yield f"http://127.0.0.1:{port}"
+    stop_server(process)
 
 
 @pytest.fixture(scope="session")
