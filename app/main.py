@@ -7,6 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, MediaType, Request, Response
+from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.exceptions import NotFoundException as HTTPNotFound
@@ -140,6 +141,11 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
         ],
         guards=[staff_guard],
         middleware=[session_middleware],
+        # gzip pages, CSS and JS (speed is a feature on a weak signal); streams opt out with
+        # `opt={"no_compression": True}` so server-sent events are not buffered.
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=500, gzip_compress_level=6, exclude_opt_key="no_compression"
+        ),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,
