@@ -61,6 +61,12 @@ def new_client(app):
     return lambda: make_client(app)
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests last: the fast in-process tests fail first, and no async test runs between
+    browser tests (see tests/e2e/conftest.py)."""
+    items.sort(key=lambda item: "browser" in item.fixturenames or "page" in item.fixturenames)
+
+
 _counter = itertools.count(1)
 
 

@@ -149,8 +149,8 @@ async def apply_append(ctx: ApplyContext, mutation: DutyLogAppend) -> None:
     if not text:
         raise RuleViolation("text_required", _("Write what happened."), field="text")
     batch = await _batch(ctx)
-    if mutation.id in batch.ids or await DutyLogEntry.exists().where(DutyLogEntry.id == mutation.id):
-        raise RuleViolation("id_reused", _("This change id was already used for different content."))
+    # NOTE: the entry id is the mutation id, which the sync service has already checked against every
+    # applied mutation; the primary key guards the rest.
     if data.unit_id is not None and not await Unit.exists().where(
         (Unit.id == data.unit_id) & (Unit.office == staff.office_id)
     ):
@@ -195,7 +195,7 @@ async def apply_append(ctx: ApplyContext, mutation: DutyLogAppend) -> None:
     batch.seq, batch.head_hash = row["seq"], row["entry_hash"]
 
 
-registry.register(DutyLogAppend, apply_append)
+registry.register(DutyLogAppend, apply_append, deferred_writes=True)
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -31,13 +31,16 @@ class ApplyContext:
 
 
 ApplyFn = Callable[[ApplyContext, Any], Awaitable[None]]
-_KINDS: dict[str, tuple[type[Mutation], ApplyFn]] = {}
+_KINDS: dict[str, tuple[type[Mutation], ApplyFn, bool]] = {}
 
 
-def register(struct_type: type[Mutation], apply: ApplyFn) -> None:
+def register(struct_type: type[Mutation], apply: ApplyFn, *, deferred_writes: bool = False) -> None:
+    """Register a mutation type. `deferred_writes=True` promises that `apply` writes nothing itself
+    (its rows go through `ctx.flushes`), so a rejection has nothing to undo and the per-item
+    savepoint is skipped — a measurable saving for high-volume types like the duty log."""
     tag = struct_type.__struct_config__.tag
     assert isinstance(tag, str), f"{struct_type.__name__} needs a string tag"
-    _KINDS[tag] = (struct_type, apply)
+    _KINDS[tag] = (struct_type, apply, deferred_writes)
 
 
 def known_types() -> list[str]:
@@ -48,9 +51,13 @@ def apply_fn(type_name: str) -> ApplyFn:
     return _KINDS[type_name][1]
 
 
+def has_deferred_writes(type_name: str) -> bool:
+    return _KINDS[type_name][2]
+
+
 def union_type() -> Any:
     """The tagged union of every registered mutation (for decoding and the OpenAPI schema)."""
-    structs = tuple(struct for struct, _ in _KINDS.values())
+    structs = tuple(struct for struct, _, _ in _KINDS.values())
     return Union[structs] if len(structs) > 1 else structs[0]  # noqa: UP007
 
 

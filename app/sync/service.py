@@ -127,27 +127,31 @@ async def apply_batch(staff: CurrentStaff, request: SyncRequest) -> list[Mutatio
                 else:
                     results[index] = MutationResult(id=mid, status="duplicate")
                 continue
-            savepoint = await tx.savepoint()
             outcome = "applied"
+            tag = mutation.__struct_config__.tag
+            savepoint = None if registry.has_deferred_writes(tag) else await tx.savepoint()
             try:
-                await registry.apply_fn(mutation.__struct_config__.tag)(ctx, mutation)
+                await registry.apply_fn(tag)(ctx, mutation)
             except StaleChange as exc:
                 # The change is undone; what it carried is kept as a comment, and the answer remembered.
-                await savepoint.rollback_to()
-                savepoint = await tx.savepoint()
+                if savepoint is not None:
+                    await savepoint.rollback_to()
                 if exc.keep is not None:
                     await exc.keep()
                 outcome = "rejected"
                 results[index] = _rejected(mid, exc.code, exc.message, exc.field)
             except RuleViolation as exc:
-                await savepoint.rollback_to()
+                if savepoint is not None:
+                    await savepoint.rollback_to()
                 results[index] = _rejected(mid, exc.code, exc.message, exc.field)
                 continue
             except NotFound:
-                await savepoint.rollback_to()
+                if savepoint is not None:
+                    await savepoint.rollback_to()
                 results[index] = _rejected(mid, "not_found", _("A record this change refers to does not exist."))
                 continue
-            await savepoint.release()
+            if savepoint is not None:
+                await savepoint.release()
             batch_hashes[mutation.id] = item.content_hash
             error = results[index].error if outcome == "rejected" else None  # type: ignore[union-attr]
             applied_rows.append(

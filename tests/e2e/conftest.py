@@ -77,13 +77,15 @@ def live_server(demo_data):
     stop_server(process)
 
 
-@pytest.fixture(scope="session")
+# NOTE: module scope, not session: while Playwright's sync API is active it owns the thread's event
+# loop, and an async test after it could not run. Starting Chromium per module costs about a second.
+@pytest.fixture(scope="module")
 def playwright_instance():
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance) -> Browser:
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser

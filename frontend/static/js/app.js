@@ -376,6 +376,7 @@ async function start() {
   }
   askPersistentStorage();
   registerWorker().catch((error) => console.warn("service worker", error));
+  performance.mark("app-ready"); // navigation start → usable, read by tests/perf
   document.documentElement.dataset.ready = "1"; // tests and the perf bench wait for this
 }
 

@@ -1,0 +1,70 @@
+"""The duty-log page: cold offline load from the service-worker cache (navigation start → usable), and
+the bytes a first visit transfers (HTML + CSS + JS, gzipped; aim < 60 KB)."""
+
+from __future__ import annotations
+
+import statistics
+
+from tests.e2e.conftest import PHONE, sign_in, wait_for_worker, wait_ready
+from tests.perf.conftest import report
+
+RUNS = 15
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def test_first_visit_weight(browser, live_server):
+    context = browser.new_context(**PHONE, base_url=live_server, service_workers="block")
+    page = context.new_page()
+    sign_in(page, "duty_a")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    kinds: dict[str, str] = {}
+    sizes: dict[str, float] = {}
+    cdp.on("Network.responseReceived", lambda e: kinds.__setitem__(e["requestId"], e["type"]))
+    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    page.goto("/duty-log")
+    wait_ready(page)
+    page.wait_for_load_state("networkidle")
+    by_kind: dict[str, float] = {}
+    for request_id, size in sizes.items():
+        kind = kinds.get(request_id, "Other")
+        by_kind[kind] = by_kind.get(kind, 0) + size
+    context.close()
+    total = sum(v for k, v in by_kind.items() if k in ("Document", "Stylesheet", "Script"))
+    rows = [(kind, f"{size / 1024:.1f}") for kind, size in sorted(by_kind.items())]
+    rows.append(("HTML + CSS + JS", f"{total / 1024:.1f}"))
+    report("duty_log_first_visit_weight", rows, ("resource type", "KB transferred (gzip, headers incl.)"))
+    assert total > 0
+
+
+def test_cold_offline_load_from_the_worker_cache(browser, live_server):
+    context = browser.new_context(**PHONE, base_url=live_server)
+    page = context.new_page()
+    sign_in(page, "duty_a")
+    wait_for_worker(page)
+    page.goto("/duty-log")
+    wait_ready(page)
+    page.close()
+    context.set_offline(True)
+    usable, dom = [], []
+    for _ in range(RUNS):
+        page = context.new_page()
+        page.goto("/duty-log")
+        wait_ready(page)
+        usable.append(page.evaluate("performance.getEntriesByName('app-ready')[0].startTime"))
+        dom.append(page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"))
+        page.close()
+    context.close()
+    report(
+        "duty_log_cold_offline_load",
+        [
+            ("DOMContentLoaded", f"{statistics.median(dom):.0f}", f"{_p(dom, 0.95):.0f}"),
+            ("usable (app-ready)", f"{statistics.median(usable):.0f}", f"{_p(usable, 0.95):.0f}"),
+        ],
+        ("offline, from the worker cache, ms after navigation start", "p50", "p95"),
+    )
