@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import msgspec
 from litestar import Request, get, post
 from litestar.response import Response, Template
+from litestar.utils.scope.state import ScopeState
 
 from app.i18n import _
 from app.sync import service
@@ -31,10 +32,19 @@ async def sync(request: Request) -> Response[SyncResponse]:
     return Response(SyncResponse(results=results, server_time=datetime.now(UTC)))
 
 
+@get("/api/session", tags=["sync"], cache_control=None)
+async def session_info(request: Request) -> Response:
+    """Who is signed in and a current CSRF token: the outbox asks when a send was refused with 403
+    (the token a cached page carried may be older than the cookie)."""
+    staff = current_staff(request)
+    token = ScopeState.from_scope(request.scope).csrf_token
+    return Response({"staff_id": staff.id, "csrf_token": token}, headers={"Cache-Control": "no-store"})
+
+
 @get("/outbox")
 async def outbox_page(request: Request) -> Template:
     """What this phone has not synced yet; rejected items with the server's reason (rendered from IndexedDB)."""
     return page(request, "sync/outbox.html")
 
 
-ROUTES = [sync, outbox_page]
+ROUTES = [sync, session_info, outbox_page]

@@ -159,3 +159,25 @@ def test_the_duty_log_prints_like_the_paper_form(page):
     assert page.locator("#duty-log-form").is_hidden()
     assert page.locator(".print-header").is_visible()
     shot(page, "duty-log-print")
+
+
+def test_an_outdated_csrf_token_is_renewed_and_nothing_is_lost(page, context, live_server):
+    """A page from the cache may carry an older CSRF token than the cookie: the outbox asks for a
+    fresh one once and sends; nothing is lost."""
+    open_duty_log(page, "duty_a")
+    page.evaluate(
+        """() => new Promise((resolve) => {
+          const open = indexedDB.open("kfzx");
+          open.onsuccess = () => {
+            const tx = open.result.transaction("meta", "readwrite");
+            tx.objectStore("meta").put({ key: "csrf", value: "stale-token" });
+            tx.oncomplete = resolve;
+          };
+        })"""
+    )
+    page.evaluate("document.querySelector('meta[name=csrf-token]').content = 'stale-token'")
+    text = f"旧令牌{uuid.uuid4().hex[:6]}"
+    add_entry(page, text)
+    page.wait_for_function("document.body.dataset.pending === '0'")
+    jar = {c["name"]: c["value"] for c in context.cookies()}
+    assert httpx.get(f"{live_server}/duty-log", cookies=jar).text.count(text) == 1

@@ -361,6 +361,7 @@ onOutboxEvent(async (event) => {
   await showPending();
   if (event.type === "synced") document.body.dispatchEvent(new CustomEvent("outbox:synced", { bubbles: true }));
   if (event.type === "rejected") flash(t("rejected"), "error");
+  if (event.type === "auth") banner("auth-banner", t("sign_in_again"), { label: t("sign_in"), run: () => { location.href = "/login?next=" + encodeURIComponent(location.pathname); } });
 });
 window.addEventListener("online", () => { showNetwork(); flush(); });
 window.addEventListener("offline", showNetwork);

@@ -139,7 +139,21 @@ export async function flush() {
   return flushLocked();
 }
 
-async function flushLocked() {
+/** A fresh CSRF token from the server (a cached page may carry an older one); null when signed out. */
+async function refreshToken() {
+  try {
+    const response = await fetch("/api/session", { credentials: "same-origin", headers: { accept: "application/json" } });
+    if (!response.ok) return null;
+    const body = await response.json();
+    if (String(body.staff_id) !== String(await currentUser())) return null; // someone else is signed in now
+    await setMeta("csrf", body.csrf_token);
+    return body.csrf_token;
+  } catch {
+    return null;
+  }
+}
+
+async function flushLocked(retried = false) {
   await openDb();
   const csrf = (await getMeta("csrf")) || "";
   let appliedAny = false;
@@ -200,6 +214,7 @@ async function flushLocked() {
     backoffMs = 0;
   } catch (error) {
     await resetSending();
+    if (error instanceof AuthError && !retried && (await refreshToken())) return flushLocked(true);
     if (error instanceof AuthError) emit({ type: "auth" });
     else { emit({ type: "error", error: String(error) }); scheduleRetry(); }
   } finally {
