@@ -22,10 +22,22 @@ def _rows(office_id: int, author_id: int) -> list[dict]:
     rows, prev = [], GENESIS_HASH
     for i in range(N):
         row = {
-            "id": uuid.uuid4(), "office": office_id, "seq": i + 1, "author": author_id, "device_id": "bench",
-            "recorded_at": now - timedelta(seconds=N - i), "received_at": now, "clock_suspect": False,
-            "shift_date": now.date(), "shift_code": "day", "category": "inquiry", "text": f"基准记录 {i}",
-            "unit": None, "corrects": None, "escalation": "", "prev_hash": prev,
+            "id": uuid.uuid4(),
+            "office": office_id,
+            "seq": i + 1,
+            "author": author_id,
+            "device_id": "bench",
+            "recorded_at": now - timedelta(seconds=N - i),
+            "received_at": now,
+            "clock_suspect": False,
+            "shift_date": now.date(),
+            "shift_code": "day",
+            "category": "inquiry",
+            "text": f"基准记录 {i}",
+            "unit": None,
+            "corrects": None,
+            "escalation": "",
+            "prev_hash": prev,
         }
         row["entry_hash"] = prev = entry_hash(row)
         rows.append(row)
