@@ -119,8 +119,9 @@ def test_rejected_change_stays_with_the_reason_then_edit_and_resend(page, contex
     assert "不属于本管理处" in item.locator(".error").inner_text()
     shot(page, "outbox-rejected")
     item.get_by_role("button", name="编辑").click()
-    page.locator("#outbox-list input[name=unit_id]").fill("")
-    page.locator("#outbox-list textarea[name=text], #outbox-list input[name=text]").fill(f"改正后重发{tag}")
+    # The refused change comes back with the fields of the form it was made in.
+    page.locator("#outbox-list").get_by_label("房号（选填）").select_option("")
+    page.locator("#outbox-list").get_by_label("事情经过").fill(f"改正后重发{tag}")
     page.locator("#outbox-list form button[type=submit]").click()
     wait_synced(page)
     assert server_count(live_server, context.cookies(), f"改正后重发{tag}") == 1

@@ -126,18 +126,48 @@ function entryControls(entry) {
   return box;
 }
 
-/** Edit the text fields of a rejected change, then send it again. */
+/** The editable fields of a form, as the outbox page can rebuild them if the server refuses the change. */
+function describeForm(form) {
+  const fields = [];
+  for (const element of form.elements) {
+    if (!element.name || element.name.startsWith("_") || element.type === "hidden" || element.type === "file") continue;
+    if (!["SELECT", "TEXTAREA", "INPUT"].includes(element.tagName) || element.type === "submit") continue;
+    fields.push({
+      name: element.name,
+      label: form.querySelector(`label[for="${element.id}"]`)?.textContent.replace("*", "").trim() || element.name,
+      tag: element.tagName.toLowerCase(),
+      type: element.type,
+      int: element.hasAttribute("data-int"),
+      nullable: element.hasAttribute("data-nullable") || element.hasAttribute("data-int"),
+      options: element.tagName === "SELECT" ? [...element.options].map((o) => [o.value, o.text]) : null,
+    });
+  }
+  return fields;
+}
+
+function fieldControl(field, value, id) {
+  const control = document.createElement(field.tag === "select" ? "select" : field.tag === "textarea" ? "textarea" : "input");
+  control.id = id; control.name = field.name;
+  if (field.tag === "input") control.type = field.type || "text";
+  for (const [optionValue, text] of field.options || []) control.append(new Option(text, optionValue));
+  control.value = value ?? "";
+  return control;
+}
+
+/** Edit a refused change with the fields of the form it came from, then send it again. */
 function editForm(entry) {
   const form = document.createElement("form");
   form.className = "stack";
-  for (const [key, value] of Object.entries(entry.data || {})) {
-    if (typeof value !== "string" && typeof value !== "number" && value !== null) continue;
+  const fields = entry.fields || Object.entries(entry.data || {})
+    .filter(([, value]) => ["string", "number"].includes(typeof value) || value === null)
+    .map(([name, value]) => ({ name, label: name, tag: typeof value === "string" && value.length > 40 ? "textarea" : "input",
+      type: "text", int: typeof value === "number", nullable: value === null, options: null }));
+  for (const field of fields) {
+    const wrap = document.createElement("div"); wrap.className = "field";
     const label = document.createElement("label");
-    label.textContent = key; label.htmlFor = `edit-${entry.seq}-${key}`;
-    const input = document.createElement(typeof value === "string" && value.length > 40 ? "textarea" : "input");
-    input.id = label.htmlFor; input.name = key; input.value = value ?? "";
-    input.dataset.kind = typeof value === "number" ? "number" : value === null ? "null" : "string";
-    form.append(label, input);
+    label.textContent = field.label; label.htmlFor = `edit-${entry.seq}-${field.name}`;
+    wrap.append(label, fieldControl(field, entry.data?.[field.name], label.htmlFor));
+    form.append(wrap);
   }
   const save = document.createElement("button");
   save.type = "submit"; save.className = "primary"; save.textContent = t("resend");
@@ -145,10 +175,9 @@ function editForm(entry) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = { ...entry.data };
-    for (const input of form.querySelectorAll("input, textarea")) {
-      const raw = input.value.trim();
-      data[input.name] = input.dataset.kind === "number" ? (raw === "" ? null : Number(raw))
-        : input.dataset.kind === "null" && raw === "" ? null : raw;
+    for (const field of fields) {
+      const raw = form.elements.namedItem(field.name).value.trim();
+      data[field.name] = field.int ? (raw === "" ? null : Number.parseInt(raw, 10)) : field.nullable && raw === "" ? null : raw;
     }
     resend(entry.seq, data);
   });
@@ -226,7 +255,9 @@ async function submitMutation(event) {
     // Write-ahead: stored before any network attempt. A form may name the change's id (a record
     // made on this phone, e.g. a round, whose id later changes refer to).
     const id = form.elements.namedItem("id")?.value || undefined;
-    await enqueue(form.dataset.mutation, data, { attachments, id: form.hasAttribute("data-keep-id") ? id : undefined });
+    await enqueue(form.dataset.mutation, data, {
+      attachments, id: form.hasAttribute("data-keep-id") ? id : undefined, fields: describeForm(form),
+    });
   } catch (error) {
     flash(String(error), "error");
     return;

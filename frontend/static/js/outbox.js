@@ -40,11 +40,11 @@ export async function deviceId() {
 export const currentUser = () => getMeta("user");
 
 /** Write-ahead: store the mutation (and its photos) before anything is sent. Returns the entry. */
-export async function enqueue(type, data, { id = uuid(), attachments = [], label = "" } = {}) {
+export async function enqueue(type, data, { id = uuid(), attachments = [], label = "", fields = null } = {}) {
   const user = await currentUser();
   if (!user) throw new Error("not signed in");
   const entry = {
-    id, type, data, user, label, attachments,
+    id, type, data, user, label, attachments, fields, // fields: how to edit it again if refused
     recorded_at: new Date().toISOString(),
     created_at: Date.now(),
     status: "pending", error: null, attempts: 0,
