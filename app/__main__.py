@@ -1,4 +1,4 @@
-"""Command line: serve, migrate, seed-demo, create-staff, verify-duty-log."""
+"""Command line: serve, migrate, seed-demo, create-staff, verify-duty-log, vapid-keys."""
 
 from __future__ import annotations
 
@@ -57,6 +57,19 @@ def _verify_duty_log(office: int | None) -> int:
     return 1
 
 
+def _vapid_keys() -> int:
+    from app.alerts.vapid import ensure_key_file, public_key
+    from app.settings import get_settings
+
+    if get_settings().vapid_private_key:
+        print("VAPID key from VAPID_PRIVATE_KEY (nothing written)")
+    else:
+        path, created = ensure_key_file()
+        print(f"{'created' if created else 'kept the existing'} VAPID key {path}")
+    print(f"public key: {public_key()}")
+    return 0
+
+
 def _serve(host: str, port: int, workers: int) -> int:
     import uvicorn
 
@@ -82,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("--department")
     verify = sub.add_parser("verify-duty-log", help="recompute the duty-log hash chain (D5)")
     verify.add_argument("--office", type=int)
+    sub.add_parser("vapid-keys", help="make the web push (VAPID) key pair once, in the data dir; print the public key")
     args = parser.parse_args(argv)
 
     match args.command:
@@ -95,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             return _create_staff(args)
         case "verify-duty-log":
             return _verify_duty_log(args.office)
+        case "vapid-keys":
+            return _vapid_keys()
     return 2
 
 

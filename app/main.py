@@ -17,19 +17,27 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from app import i18n
+from app.alerts import routes as alerts
+from app.alerts.worker import start_worker, stop_worker
 from app.attachments import routes as attachments
 from app.auth import routes as auth
 from app.auth.guard import session_middleware, staff_guard
 from app.db import close_pool, open_pool
 from app.duty import routes as duty
 from app.errors import Forbidden, NotFound, RuleViolation
+from app.followups import routes as followups
+from app.followups.scheduler import start_scheduler, stop_scheduler
+from app.handover import routes as handover
 from app.home import routes as home
 from app.openapi import openapi_config
+from app.patrols import routes as patrols
 from app.pwa import routes as pwa
+from app.roster import routes as roster
 from app.settings import ROOT, Settings, get_settings
 from app.sync import routes as sync
 from app.templating import install_filters
 from app.web import is_htmx, page
+from app.work import routes as work
 
 log = logging.getLogger("app")
 
@@ -118,10 +126,15 @@ def _server_error(request: Request, exc: Exception) -> Response:
     return _error(request, 500, "server_error", message)
 
 
-def create_app(settings: Settings | None = None, *, manage_pool: bool = True) -> Litestar:
+def create_app(
+    settings: Settings | None = None, *, manage_pool: bool = True, alerts_worker: bool | None = None
+) -> Litestar:
     """`manage_pool=False` leaves the database connection pool to the caller (the tests open one
-    in their own event loop; Litestar's test client runs the lifespan in another)."""
+    in their own event loop; Litestar's test client runs the lifespan in another).
+    `alerts_worker`: run the alert delivery worker with the app (default: APP_ALERTS_WORKER, and
+    only when the app manages its pool; tests drive `app.alerts.queue.drain_once` themselves)."""
     settings = settings or get_settings()
+    worker = (settings.alerts_worker and manage_pool) if alerts_worker is None else alerts_worker
     static = create_static_files_router(
         path="/static",
         directories=[Path(ROOT / "frontend" / "static")],
@@ -136,6 +149,12 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             *sync.ROUTES,
             *attachments.ROUTES,
             *duty.ROUTES,
+            *roster.ROUTES,
+            *handover.ROUTES,
+            *patrols.ROUTES,
+            *alerts.ROUTES,
+            *work.ROUTES,
+            *followups.ROUTES,
             *pwa.ROUTES,
             static,
         ],
@@ -164,8 +183,8 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             HTTPException: _http_error,
             Exception: _server_error,
         },
-        on_startup=[open_pool] if manage_pool else [],
-        on_shutdown=[close_pool] if manage_pool else [],
+        on_startup=([open_pool] if manage_pool else []) + ([start_worker, start_scheduler] if worker else []),
+        on_shutdown=([stop_scheduler, stop_worker] if worker else []) + ([close_pool] if manage_pool else []),
         logging_config=LoggingConfig(log_exceptions="debug", loggers={"app": {"level": "INFO"}}),
         debug=settings.debug,
     )

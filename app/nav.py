@@ -18,11 +18,32 @@ class NavItem(NamedTuple):
 
 
 DUTY_LOG_READERS = frozenset({"duty", "frontdesk", "patrol", "supervisor", "manager", "qa"})
+HANDOVER_READERS = frozenset({"duty", "frontdesk", "supervisor", "manager", "engineering_lead", "qa"})  # = roster
 
 NAV: tuple[NavItem, ...] = (
     NavItem(lazy("Today"), "/", None, "home"),
     NavItem(lazy("Duty log"), "/duty-log", DUTY_LOG_READERS, "log"),
+    # The desk's handover; the roster, leave and "on duty now" are linked from it (app.roster, app.handover).
+    NavItem(lazy("Handover"), "/handover", HANDOVER_READERS, "handover"),
+    NavItem(lazy("Patrols"), "/patrols", frozenset({"patrol", "duty", "supervisor", "manager", "qa"}), "patrol"),
+    NavItem(lazy("Rectify"), "/patrols/inbox", frozenset({"dept_head"}), "inbox"),
+    # Requests and work orders (app.work): intake, the technician's orders, the lead's queue.
+    NavItem(
+        lazy("Repairs"),
+        "/work",
+        frozenset({"frontdesk", "duty", "technician", "engineering_lead", "supervisor", "manager", "qa"}),
+        "work",
+    ),
+    # Follow-ups, complaints, consultations and the figures (app.followups, F1–F7, C1–C5, Q1, K1).
+    NavItem(
+        lazy("Follow-ups"),
+        "/followups",
+        frozenset({"frontdesk", "duty", "supervisor", "manager", "engineering_lead"}),
+        "followups",
+    ),
+    NavItem(lazy("Figures"), "/reports", frozenset({"supervisor", "manager", "engineering_lead", "qa"}), "reports"),
     NavItem(lazy("Staff"), "/staff", frozenset({"supervisor"}), "staff"),
+    NavItem(lazy("Alerts"), "/alerts", None, "alerts"),
     NavItem(lazy("Unsynced"), "/outbox", None, "outbox"),
     NavItem(lazy("Me"), "/profile", None, "me"),
 )

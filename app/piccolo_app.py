@@ -2,12 +2,48 @@
 
 from piccolo.conf.apps import AppConfig
 
+from app.alerts.tables import Alert, AlertDelivery, AlertEvent, AlertRecipient, AlertSettings, PushSubscription
 from app.attachments.tables import Attachment
 from app.auth.tables import AuthSession, LoginAttempt, Staff
 from app.duty.tables import DutyLogEntry
+from app.followups.tables import (
+    Complaint,
+    Consultation,
+    FollowupDraw,
+    FollowupRecord,
+    FollowupTask,
+    LeakTest,
+    NoticeTopics,
+    Rectification,
+)
+from app.handover.tables import Handover, HandoverComment, HandoverItem, HandoverPin, SignatureFailure
 from app.org.tables import Building, Company, Office, Resident, Unit
+from app.patrols.tables import (
+    CheckItem,
+    Checkpoint,
+    DepartmentDeadline,
+    Finding,
+    Nonconformance,
+    NonconformanceEvent,
+    PatrolRound,
+    PatrolRoute,
+    RoundTask,
+    Visit,
+)
+from app.roster.tables import Holiday, LeaveRequest, RosterAssignment, RosterMonth
 from app.settings import ROOT
 from app.sync.tables import AppliedMutation
+from app.work.tables import (
+    PriceItem,
+    ServiceRequest,
+    StoreMaterial,
+    WorkCategory,
+    WorkEvent,
+    WorkOrder,
+    WorkOrderCharge,
+    WorkOrderMaterial,
+    WorkSettings,
+)
 
 APP_CONFIG = AppConfig(
     app_name="app",
@@ -24,5 +60,47 @@ APP_CONFIG = AppConfig(
         AppliedMutation,
         Attachment,
         DutyLogEntry,
+        RosterMonth,
+        RosterAssignment,
+        Holiday,
+        LeaveRequest,
+        Handover,
+        HandoverItem,
+        HandoverComment,
+        HandoverPin,
+        SignatureFailure,
+        PatrolRoute,
+        Checkpoint,
+        CheckItem,
+        RoundTask,
+        PatrolRound,
+        Visit,
+        Finding,
+        Nonconformance,
+        NonconformanceEvent,
+        DepartmentDeadline,
+        PushSubscription,
+        AlertSettings,
+        Alert,
+        AlertRecipient,
+        AlertDelivery,
+        AlertEvent,
+        WorkCategory,
+        WorkSettings,
+        StoreMaterial,
+        PriceItem,
+        ServiceRequest,
+        WorkOrder,
+        WorkOrderMaterial,
+        WorkOrderCharge,
+        WorkEvent,
+        FollowupDraw,
+        FollowupTask,
+        FollowupRecord,
+        Rectification,
+        LeakTest,
+        Complaint,
+        Consultation,
+        NoticeTopics,
     ],
 )

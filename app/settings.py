@@ -25,6 +25,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_attachment_bytes: int = 8 * 1024 * 1024  # APP_MAX_ATTACHMENT_BYTES
     log_queries: bool = False  # APP_LOG_QUERIES
     build_id: str = ""  # APP_BUILD_ID: part of the service worker's version (a deploy can force an update)
+    alerts_worker: bool = True  # APP_ALERTS_WORKER: 0 = this instance does not deliver alerts (docs/alerts.md)
+    public_url: str = ""  # APP_PUBLIC_URL: e.g. https://kfzx.example.com, for links in work-chat messages
+    vapid_private_key: str = ""  # VAPID_PRIVATE_KEY: PEM or raw base64url; empty = data_dir/vapid_private.pem
+    vapid_subject: str = "mailto:admin@localhost"  # VAPID_SUBJECT: contact for push services (mailto: or https:)
 
     @property
     def sqlite_path(self) -> Path:
@@ -65,6 +69,10 @@ def load_settings() -> Settings:
         max_attachment_bytes=int(os.environ.get("APP_MAX_ATTACHMENT_BYTES", 8 * 1024 * 1024)),
         log_queries=_flag("APP_LOG_QUERIES"),
         build_id=os.environ.get("APP_BUILD_ID", ""),
+        alerts_worker=os.environ.get("APP_ALERTS_WORKER", "1").lower() not in {"0", "false", "no", "off"},
+        public_url=os.environ.get("APP_PUBLIC_URL", "").rstrip("/"),
+        vapid_private_key=os.environ.get("VAPID_PRIVATE_KEY", ""),
+        vapid_subject=os.environ.get("VAPID_SUBJECT", "mailto:admin@localhost"),
     )
 
 

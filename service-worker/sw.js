@@ -4,6 +4,7 @@
 
 import { flush } from "/static/js/outbox.js";
 import { getMeta, setMeta } from "/static/js/idb.js";
+import "/static/js/alerts-sw.js"; // push and notificationclick: alerts (docs/alerts.md)
 
 const VERSION = "__VERSION__";
 const SHELL_CACHE = `shell-${VERSION}`;

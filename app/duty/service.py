@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from app.alerts import hooks as alert_hooks
 from app.auth.schemas import CurrentStaff
 from app.duty.schemas import DutyLogAppend
 from app.duty.tables import DutyLogEntry
@@ -193,6 +194,8 @@ async def apply_append(ctx: ApplyContext, mutation: DutyLogAppend) -> None:
     batch.rows.append(row)
     batch.ids.add(mutation.id)
     batch.seq, batch.head_hash = row["seq"], row["entry_hash"]
+    if data.escalation == "major":  # D6, D7: the manager is alerted at once and acknowledges
+        alert_hooks.duty_major(ctx, row, str(CATEGORIES[data.category]))
 
 
 registry.register(DutyLogAppend, apply_append, deferred_writes=True)

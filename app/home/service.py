@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app.alerts import home as alerts
 from app.auth.schemas import CurrentStaff
 from app.duty import service as duty
+from app.followups import service as followups
+from app.handover import records as handover
 from app.i18n import _
 from app.nav import DUTY_LOG_READERS
+from app.patrols import service as patrols
+from app.roster import home as roster
 from app.web import office_tz
+from app.work import service as work
 
 
 async def today(staff: CurrentStaff) -> dict:
@@ -41,4 +47,10 @@ async def today(staff: CurrentStaff) -> dict:
                 "empty": _("Nothing escalated."),
             }
         )
+    sections.extend(await patrols.home_sections(staff))
+    sections.extend(await roster.home_sections(staff, now))
+    sections.extend(await handover.home_sections(staff, now))
+    sections.extend(await work.home_sections(staff, work.now()))  # C4, W4, W5, W8
+    sections.extend(await followups.home_sections(staff, work.now()))  # F1–F6, C3
+    sections[:0] = await alerts.home_sections(staff)  # open alerts first
     return {"now": now, "sections": sections}

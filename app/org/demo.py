@@ -5,8 +5,12 @@ from __future__ import annotations
 from app.auth.passwords import hash_password
 from app.auth.tables import Staff
 from app.db import write_transaction
+from app.followups.demo import seed_followups_demo
 from app.org.service import DEFAULT_INVENTORY, DEFAULT_SHIFTS
 from app.org.tables import Building, Company, Office, Resident, Unit
+from app.patrols.demo import seed_patrol_demo
+from app.roster.demo import seed_roster_demo
+from app.work.demo import seed_work_demo
 
 DEMO_PASSWORD = "demo1234"  # demo only: printed by `make run` and listed in the README
 
@@ -102,4 +106,9 @@ async def seed_demo() -> list[tuple[str, str, str]]:
                     )
                 )
                 accounts.append((username, role, office_name))
+            await seed_patrol_demo(office)
+            phone_no += 1
+            await seed_roster_demo(office, key, password_hash, _SURNAME_PHONES.format(phone_no))
+            await seed_work_demo(office)
+            await seed_followups_demo(office)
     return accounts

@@ -65,7 +65,11 @@ def start_server(port: int, **env: str) -> subprocess.Popen:
 
 def stop_server(process: subprocess.Popen) -> None:
     process.terminate()
-    process.wait(timeout=10)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:  # open event streams can keep a graceful shutdown waiting
+        process.kill()
+        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +133,13 @@ def wait_ready(page: Page) -> None:
 
 def wait_for_worker(page: Page) -> None:
     """The service worker controls this page, so navigations are cached and offline works."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    if page.evaluate("navigator.serviceWorker.controller === null"):
+        # The worker activated while this page was loading (e.g. during the sign-in redirect) and
+        # the claim missed it: a reload puts the page under the worker, as for a person.
+        page.reload()
+        wait_ready(page)
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=45_000)
 
 
 def pending_count(page: Page) -> int:

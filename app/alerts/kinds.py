@@ -1,0 +1,85 @@
+"""The kinds of alert, their default channels and escalation ladders, and the ladder targets.
+
+An office changes channels and ladders on its alert settings page; these are the defaults.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from app.auth.roles import ROLES
+from app.i18n import lazy
+
+DEFAULT_WAIT_MINUTES = 5  # DESIGN "Push": escalate when nobody acknowledges within 5 minutes
+MAX_STEPS = 4
+MAX_WAIT_MINUTES = 24 * 60
+
+CHANNELS: dict[str, str] = {
+    "push": lazy("Push notification"),
+    "inapp": lazy("In the open app"),
+    "webhook": lazy("Work-chat group"),
+}
+
+# Who a ladder step notifies: the people the alert names (e.g. the on-duty technician of a work
+# order), or everyone of a role in the office.
+RECIPIENTS = "recipients"
+TARGETS: dict[str, str] = {RECIPIENTS: lazy("The people the alert names"), **ROLES}
+
+
+class LadderStep(msgspec.Struct, frozen=True):
+    """Notify `to`; if nobody acknowledges within `wait_minutes`, go to the next step.
+    A wait of 0 notifies the next step at once too."""
+
+    to: str
+    wait_minutes: int = DEFAULT_WAIT_MINUTES
+
+
+class Kind(msgspec.Struct, frozen=True):
+    label: str
+    needs_ack: bool
+    channels: tuple[str, ...]
+    ladder: tuple[LadderStep, ...]
+    configurable: bool = True
+
+
+KINDS: dict[str, Kind] = {
+    # W6: the on-duty technician and the managers at once; escalate if nobody acknowledges.
+    "urgent_repair": Kind(
+        label=lazy("Urgent repair"),
+        needs_ack=True,
+        channels=("push", "inapp", "webhook"),
+        ladder=(LadderStep(RECIPIENTS, 0), LadderStep("engineering_lead", 5), LadderStep("manager", 5)),
+    ),
+    # D6, D7: issues that need the manager are reported at once; the manager responds.
+    "duty_major": Kind(
+        label=lazy("Major issue from the duty log"),
+        needs_ack=True,
+        channels=("push", "inapp", "webhook"),
+        ladder=(LadderStep("manager", 5), LadderStep("supervisor", 5)),
+    ),
+    # P3: a nonconformance is sent to its department's head.
+    "nonconformance": Kind(
+        label=lazy("Nonconformance"),
+        needs_ack=False,
+        channels=("push", "inapp"),
+        ladder=(LadderStep(RECIPIENTS, 60), LadderStep("supervisor", 60)),
+    ),
+    # H5: a refused handover keeps the outgoing on duty; the supervisor sorts it out.
+    "handover_refused": Kind(
+        label=lazy("Handover refused"),
+        needs_ack=True,
+        channels=("push", "inapp"),
+        ladder=(LadderStep("supervisor", 10), LadderStep("manager", 10)),
+    ),
+    "test": Kind(
+        label=lazy("Test notification"),
+        needs_ack=False,
+        channels=("push",),
+        ladder=(LadderStep(RECIPIENTS, 0),),
+        configurable=False,
+    ),
+}
+
+
+def configurable_kinds() -> dict[str, Kind]:
+    return {code: kind for code, kind in KINDS.items() if kind.configurable}

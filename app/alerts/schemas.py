@@ -1,0 +1,70 @@
+"""Boundary Structs of the alerts domain: the browser's push subscription, the acknowledgement
+mutation, the office's alert settings, and the push payload."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+from app.alerts.kinds import LadderStep
+from app.sync.schemas import Mutation
+
+B64Url = Annotated[str, msgspec.Meta(min_length=16, max_length=200, pattern=r"^[A-Za-z0-9_-]+=*$")]
+Note = Annotated[str, msgspec.Meta(max_length=200)]
+
+
+class SubscriptionKeys(msgspec.Struct):
+    p256dh: B64Url
+    auth: Annotated[str, msgspec.Meta(min_length=16, max_length=100, pattern=r"^[A-Za-z0-9_-]+=*$")]
+
+
+class SubscriptionIn(msgspec.Struct):
+    """What `PushSubscription.toJSON()` gives in the browser, plus a label for the device list."""
+
+    endpoint: Annotated[str, msgspec.Meta(min_length=10, max_length=1000)]
+    keys: SubscriptionKeys
+    label: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    expirationTime: float | None = None  # the browser's name for it; not used
+
+
+class AlertAcknowledgeData(msgspec.Struct, forbid_unknown_fields=True):
+    alert_id: UUID
+    note: Note = ""  # e.g. "On my way, there in 10 minutes" (D7: respond, come on site if needed)
+
+
+class AlertAcknowledge(Mutation, tag="alert.acknowledge"):
+    """Acknowledge an alert: the escalation ladder stops (W6, D7)."""
+
+    data: AlertAcknowledgeData
+
+
+class KindSettings(msgspec.Struct):
+    channels: list[str]
+    ladder: list[LadderStep]
+
+
+class OfficeAlertSettings(msgspec.Struct):
+    """An office's alert settings with every kind filled in (stored values, else the defaults)."""
+
+    webhook_kind: str
+    webhook_url: str
+    webhook_secret: str
+    kinds: dict[str, KindSettings]
+
+    @property
+    def has_webhook(self) -> bool:
+        return bool(self.webhook_kind and self.webhook_url)
+
+
+class PushPayload(msgspec.Struct, omit_defaults=True):
+    """What the service worker gets: small (push services cap payloads at about 4 KB)."""
+
+    id: str  # the alert id
+    title: str
+    body: str
+    url: str  # the page to open: the alert's page, with the acknowledge button
+    kind: str
+    needs_ack: bool = False
+    level: int = 0

@@ -1,0 +1,99 @@
+"""Roles, labels and time helpers shared by follow-ups, complaints, consultations and figures."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from app.i18n import lazy
+
+# Who makes follow-up calls and visits: the service centre, the engineering lead (F3), the supervisor
+# (F4), the manager (F5). They are also the roles that take requests (app.work INTAKE_ROLES), which
+# a rectification (F6) needs.
+FOLLOWUP_ROLES = frozenset({"frontdesk", "duty", "supervisor", "manager", "engineering_lead"})
+RECORD_ON_BEHALF = frozenset({"supervisor", "manager"})
+READERS = FOLLOWUP_ROLES | {"qa"}
+FIGURE_READERS = frozenset({"supervisor", "manager", "engineering_lead", "qa"})
+
+RULES: dict[str, str] = {
+    "F1": lazy("Complaint follow-up"),
+    "F2": lazy("Repair phone follow-up"),
+    "F3": lazy("Weekly 30% repair sample"),
+    "F4": lazy("Weekly 60% paid-service sample"),
+    "F4S": lazy("Paid service of 200 yuan or more"),
+    "F5": lazy("Quarterly 20% repair sample"),
+    "F6": lazy("Follow-up after rectification"),
+}
+METHODS: dict[str, str] = {"phone": lazy("Phone"), "visit": lazy("Visit")}
+CLASSIFICATIONS: dict[str, str] = {
+    "service": lazy("Valid: service"),
+    "charges": lazy("Valid: charges"),
+    "maintenance": lazy("Valid: maintenance failure"),
+    "help": lazy("Communicative: help-seeking"),
+    "consulting": lazy("Communicative: consulting"),
+    "venting": lazy("Communicative: venting"),
+}
+VALID_CLASSES = ("service", "charges", "maintenance")
+SEVERITIES: dict[str, str] = {"minor": lazy("Minor: handle at once"), "major": lazy("Major: to the supervisor")}
+TOPICS: dict[str, str] = {
+    "fees": lazy("Fees and charges"),
+    "repairs": lazy("Repairs"),
+    "renovation": lazy("Renovation"),
+    "parking": lazy("Parking"),
+    "moving": lazy("Moving in and out"),
+    "security": lazy("Security and access"),
+    "environment": lazy("Cleaning and landscaping"),
+    "other": lazy("Other"),
+}
+
+
+def utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def end_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """The end of a local day (the next midnight), as an aware UTC time: a task due that day."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+
+
+def local_day(value: datetime, tz: ZoneInfo) -> date:
+    return utc(value).astimezone(tz).date()
+
+
+def day_start(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def week_bounds(now: datetime, tz: ZoneInfo) -> tuple[date, date]:
+    """The previous local week, Monday to the next Monday (exclusive)."""
+    today = local_day(now, tz)
+    this_monday = today - timedelta(days=today.weekday())
+    return this_monday - timedelta(days=7), this_monday
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_start(year: int, quarter: int) -> date:
+    return date(year, 3 * (quarter - 1) + 1, 1)
+
+
+def previous_quarter(now: datetime, tz: ZoneInfo) -> tuple[int, int, date, date]:
+    year, q = quarter_of(local_day(now, tz))
+    end = quarter_start(year, q)
+    py, pq = (year, q - 1) if q > 1 else (year - 1, 4)
+    return py, pq, quarter_start(py, pq), end
+
+
+def next_quarter_label(label: str) -> str:
+    year, q = int(label[:4]), int(label[-1])
+    return f"{year}-Q{q + 1}" if q < 4 else f"{year + 1}-Q1"
+
+
+def month_bounds(month: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """A "YYYY-MM" month of the office's calendar as a UTC range."""
+    year, mon = int(month[:4]), int(month[5:7])
+    start = date(year, mon, 1)
+    end = date(year + (mon == 12), mon % 12 + 1, 1)
+    return day_start(start, tz), day_start(end, tz)

@@ -1,0 +1,126 @@
+"""Consultations (SPEC Q1): a quick log of questions and answers; a quarterly summary by topic from
+which the supervisor chooses next quarter's notice-board topics (recorded)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from app.auth.schemas import CurrentStaff
+from app.errors import Forbidden, RuleViolation
+from app.followups._common import FOLLOWUP_ROLES, READERS, TOPICS, day_start, next_quarter_label, quarter_start, utc
+from app.followups.schemas import ConsultationLog
+from app.followups.tables import Consultation, NoticeTopics
+from app.i18n import _
+from app.sync import registry
+from app.sync.registry import ApplyContext
+
+TOPIC_DECIDERS = frozenset({"supervisor", "manager"})
+
+
+async def apply_log(ctx: ApplyContext, m: ConsultationLog) -> None:
+    """`consultation.log` (Q1): append-only; the mutation id is the record's id."""
+    staff, data = ctx.staff, m.data
+    if staff.role not in FOLLOWUP_ROLES:
+        raise RuleViolation("forbidden", _("Your role does not log consultations."))
+    question = data.question.strip()
+    if not question:
+        raise RuleViolation("question_required", _("Write the question."), field="question")
+    recorded_at = utc(m.recorded_at)
+    if recorded_at - ctx.received_at > timedelta(minutes=5):
+        recorded_at = ctx.received_at
+    await Consultation.insert(
+        Consultation(
+            id=m.id,
+            office=staff.office_id,
+            topic=data.topic,
+            question=question,
+            answer=data.answer.strip(),
+            staff=staff.id,
+            recorded_at=recorded_at,
+            received_at=ctx.received_at,
+        )
+    )
+
+
+registry.register(ConsultationLog, apply_log)
+
+
+def quarter_range(label: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    year, q = int(label[:4]), int(label[-1])
+    start = quarter_start(year, q)
+    end = quarter_start(year + (q == 4), q % 4 + 1)
+    return day_start(start, tz), day_start(end, tz)
+
+
+def quarter_label(now: datetime, tz: ZoneInfo) -> str:
+    local = utc(now).astimezone(tz)
+    return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
+
+
+async def recent(staff: CurrentStaff, limit: int = 30) -> list[dict]:
+    if staff.role not in READERS:
+        raise Forbidden()
+    rows = await (
+        Consultation.select(
+            Consultation.id,
+            Consultation.topic,
+            Consultation.question,
+            Consultation.answer,
+            Consultation.recorded_at,
+            Consultation.staff.display_name.as_alias("staff_name"),
+        )
+        .where(Consultation.office == staff.office_id)
+        .order_by(Consultation.recorded_at, ascending=False)
+        .limit(limit)
+    )
+    for row in rows:
+        row["topic_label"] = TOPICS.get(row["topic"], row["topic"])
+    return rows
+
+
+async def quarterly_summary(staff: CurrentStaff, label: str) -> dict:
+    """Q1: the quarter's questions grouped by topic, most asked first, with the topics chosen for the next quarter."""
+    if staff.role not in READERS:
+        raise Forbidden()
+    tz = ZoneInfo(staff.office_time_zone)
+    since, until = quarter_range(label, tz)
+    rows = await (
+        Consultation.select(Consultation.topic, Consultation.question, Consultation.answer)
+        .where(
+            (Consultation.office == staff.office_id)
+            & (Consultation.recorded_at >= since)
+            & (Consultation.recorded_at < until)
+        )
+        .order_by(Consultation.recorded_at)
+    )
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row["topic"], []).append(row)
+    topics = [
+        {"topic": code, "label": TOPICS.get(code, code), "count": len(items), "examples": items[-5:]}
+        for code, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+    following = next_quarter_label(label)
+    decisions = await (
+        NoticeTopics.select(
+            NoticeTopics.quarter,
+            NoticeTopics.topics,
+            NoticeTopics.decided_at,
+            NoticeTopics.decided_by.display_name.as_alias("decided_by_name"),
+        )
+        .where((NoticeTopics.office == staff.office_id) & (NoticeTopics.quarter == following))
+        .order_by(NoticeTopics.decided_at, ascending=False)
+    )
+    return {"quarter": label, "next_quarter": following, "total": len(rows), "topics": topics, "decisions": decisions}
+
+
+async def decide_topics(staff: CurrentStaff, quarter: str, topics: str, now: datetime) -> None:
+    """Q1: the supervisor records next quarter's notice-board topics (a new decision keeps the old one)."""
+    if staff.role not in TOPIC_DECIDERS:
+        raise Forbidden()
+    await NoticeTopics.insert(
+        NoticeTopics(
+            office=staff.office_id, quarter=quarter, topics=topics.strip(), decided_by=staff.id, decided_at=now
+        )
+    )

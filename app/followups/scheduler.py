@@ -1,0 +1,57 @@
+"""The background loop that runs the generation rules (F1–F6) and the complaint deadlines (C3).
+
+Started with the app together with the alerts worker (off in tests, which call
+`generate_followups(office_id, now)` and `check_deadlines(office_id, now)` with their own clock);
+`APP_FOLLOWUPS_SCHEDULER=0` switches it off on an instance. Both functions are idempotent, so
+several instances running them at once make nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from datetime import UTC, datetime
+
+from app.followups.complaints import check_deadlines
+from app.followups.rules import generate_followups
+from app.org.tables import Office
+
+log = logging.getLogger("app.followups")
+INTERVAL_SECONDS = 60.0
+_task: asyncio.Task | None = None
+
+
+async def run_once(now: datetime | None = None) -> None:
+    now = now or datetime.now(UTC)
+    for office in await Office.select(Office.id):
+        await generate_followups(office["id"], now)
+        await check_deadlines(office["id"], now)
+
+
+async def _loop() -> None:
+    while True:
+        try:
+            await run_once()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the database restarting, a bug: log and go on next time
+            log.exception("follow-up scheduler: run failed")
+        await asyncio.sleep(INTERVAL_SECONDS)
+
+
+async def start_scheduler() -> None:
+    global _task
+    if os.environ.get("APP_FOLLOWUPS_SCHEDULER", "1").lower() in {"0", "false", "no", "off"}:
+        return
+    _task = asyncio.create_task(_loop(), name="followups-scheduler")
+
+
+async def stop_scheduler() -> None:
+    global _task
+    if _task is not None:
+        _task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await _task
+        _task = None

@@ -1,0 +1,392 @@
+"""Recording follow-ups (`followup.record`, F1–F6) and reading the follow-up lists.
+
+A follow-up is a fact (a call was made, a resident was visited): records are append-only and never
+conflict. The first record that reaches the resident closes the task. Not satisfied (F6) reopens
+rectification in app.work — a new repair request and its work order, due by the category's standard
+time — and when that order is done the generator makes a new follow-up (rule F6), until satisfied.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from app.auth.schemas import CurrentStaff
+from app.errors import Forbidden, RuleViolation, check_found
+from app.followups import complaints as _complaints  # registers the complaint mutations
+from app.followups import consultations as _consultations  # noqa: F401 — registers consultation.log
+from app.followups._common import FOLLOWUP_ROLES, READERS, RECORD_ON_BEHALF, RULES, utc
+from app.followups.rules import generate_followups, verify_draw
+from app.followups.schemas import FollowupRecordMutation
+from app.followups.tables import FollowupDraw, FollowupRecord, FollowupTask, LeakTest, Rectification
+from app.i18n import _
+from app.org.service import office_ids_visible_to
+from app.sync import registry
+from app.sync.registry import ApplyContext
+from app.work._common import CATEGORIES
+from app.work.schemas import RequestCreate, RequestCreateData, WorkOrderIssue, WorkOrderIssueData
+from app.work.tables import ServiceRequest, WorkOrder
+
+__all__ = ["generate_followups", "verify_draw"]
+TASK_VIEWS = ("mine", "open", "overdue", "done")
+LIST_LIMIT = 200
+
+
+async def _task_for_record(ctx: ApplyContext, task_id: UUID) -> dict:
+    row = (
+        await FollowupTask.select(
+            FollowupTask.id,
+            FollowupTask.rule,
+            FollowupTask.state,
+            FollowupTask.request,
+            FollowupTask.work_order,
+            FollowupTask.assignee,
+            FollowupTask.assignee_role,
+        )
+        .where((FollowupTask.id == task_id) & (FollowupTask.office == ctx.staff.office_id))
+        .first()
+    )
+    if row is None:
+        raise RuleViolation("task_not_found", _("This follow-up is not on the server (or not in your office)."))
+    return row
+
+
+async def _rectify(ctx: ApplyContext, m: FollowupRecordMutation, task: dict, words: str) -> None:
+    """F6: a linked work order with a deadline, through app.work's own mutations (its rules apply)."""
+    origin = (
+        await ServiceRequest.select(
+            ServiceRequest.id,
+            ServiceRequest.kind,
+            ServiceRequest.category,
+            ServiceRequest.unit,
+            ServiceRequest.location,
+            ServiceRequest.resident_name,
+            ServiceRequest.resident_phone,
+        )
+        .where(ServiceRequest.id == task["request"])
+        .first()
+    )
+    assert origin is not None
+    assignee = None
+    if task["work_order"] is not None:
+        order = await WorkOrder.select(WorkOrder.assignee).where(WorkOrder.id == task["work_order"]).first()
+        assignee = order["assignee"] if order else None
+    category = origin["category"] if origin["category"] in CATEGORIES else "other"
+    # Deterministic ids: the same follow-up record always makes the same rectification.
+    request_id = uuid.uuid5(m.id, "rectification-request")
+    order_id = uuid.uuid5(m.id, "rectification-order")
+    description = _("Rectification after a follow-up (not satisfied): %(words)s", words=words)[:4000]
+    create = RequestCreate(
+        id=request_id,
+        recorded_at=m.recorded_at,
+        data=RequestCreateData(
+            channel="phone",
+            kind="repair",
+            category=category,
+            unit_id=origin["unit"],
+            location=origin["location"] or ("" if origin["unit"] else _("See the original record")),
+            resident_name=origin["resident_name"],
+            resident_phone=origin["resident_phone"],
+            description=description,
+        ),
+    )
+    await registry.apply_fn("request.create")(ctx, create)
+    issue = WorkOrderIssue(
+        id=order_id,
+        recorded_at=m.recorded_at,
+        data=WorkOrderIssueData(request_id=request_id, assignee_id=assignee, note=words[:2000]),
+    )
+    try:
+        await registry.apply_fn("work_order.issue")(ctx, issue)
+    except RuleViolation as exc:
+        if exc.code != "bad_assignee":
+            raise
+        # The technician of the first order has left: the order goes to the engineering lead's queue.
+        issue.data.assignee_id = None
+        await registry.apply_fn("work_order.issue")(ctx, issue)
+    due = await WorkOrder.select(WorkOrder.due_at).where(WorkOrder.id == order_id).first()
+    await Rectification.insert(
+        Rectification(
+            office=ctx.staff.office_id,
+            record=m.id,
+            task=task["id"],
+            origin_request=task["request"],
+            request=request_id,
+            work_order=order_id,
+            deadline=due["due_at"],
+            created_at=ctx.received_at,
+        )
+    )
+
+
+async def apply_record(ctx: ApplyContext, m: FollowupRecordMutation) -> None:
+    """`followup.record` (F1–F6): validate, store the attempt; reached closes the task; not
+    satisfied reopens rectification (F6)."""
+    staff, data = ctx.staff, m.data
+    if staff.role not in FOLLOWUP_ROLES:
+        raise RuleViolation("forbidden", _("Your role does not make follow-ups."))
+    task = await _task_for_record(ctx, data.task_id)
+    mine = task["assignee"] == staff.id or task["assignee_role"] == staff.role or staff.role in RECORD_ON_BEHALF
+    if not mine:
+        raise RuleViolation("not_assignee", _("This follow-up is assigned to someone else."))
+    words = " ".join(data.words.split()) if data.words else ""
+    reached = bool(data.reached)
+    if reached and data.satisfied is None:
+        raise RuleViolation("satisfied_required", _("Say whether the resident is satisfied."), field="satisfied")
+    satisfied = bool(data.satisfied) if reached else None
+    if satisfied is False and not words:
+        raise RuleViolation("words_required", _("Write what the resident is not satisfied with."), field="words")
+    recorded_at = utc(m.recorded_at)
+    if recorded_at - ctx.received_at > timedelta(minutes=5):  # a phone clock in the future
+        recorded_at = ctx.received_at
+    await FollowupRecord.insert(
+        FollowupRecord(
+            id=m.id,
+            office=staff.office_id,
+            task=task["id"],
+            method=data.method,
+            reached=reached,
+            satisfied=satisfied,
+            words=words,
+            staff=staff.id,
+            device_id=ctx.device_id,
+            recorded_at=recorded_at,
+            received_at=ctx.received_at,
+        )
+    )
+    # A fact recorded after another one closed the task is kept, and changes nothing (append-only).
+    if not reached or task["state"] == "done":
+        return
+    await FollowupTask.update(
+        {FollowupTask.state: "done", FollowupTask.done_at: recorded_at, FollowupTask.satisfied: satisfied}
+    ).where(FollowupTask.id == task["id"])
+    if satisfied is False:
+        await _rectify(ctx, m, task, words)
+
+
+registry.register(FollowupRecordMutation, apply_record)
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+_TASK_COLUMNS = (
+    FollowupTask.id,
+    FollowupTask.office,
+    FollowupTask.rule,
+    FollowupTask.request,
+    FollowupTask.work_order,
+    FollowupTask.assignee,
+    FollowupTask.assignee_role,
+    FollowupTask.assignee.display_name.as_alias("assignee_name"),
+    FollowupTask.due_at,
+    FollowupTask.created_at,
+    FollowupTask.state,
+    FollowupTask.done_at,
+    FollowupTask.satisfied,
+    FollowupTask.draw,
+    FollowupTask.request.kind.as_alias("kind"),
+    FollowupTask.request.description.as_alias("description"),
+    FollowupTask.request.resident_name.as_alias("resident_name"),
+    FollowupTask.request.resident_phone.as_alias("resident_phone"),
+    FollowupTask.request.location.as_alias("location"),
+    FollowupTask.request.unit.number.as_alias("unit_number"),
+    FollowupTask.work_order.seq.as_alias("order_seq"),
+    FollowupTask.work_order.category.as_alias("category"),
+    FollowupTask.work_order.completed_at.as_alias("completed_at"),
+)
+
+
+def scope(staff: CurrentStaff, column, office: int | None = None):
+    """The office condition of a query: the staff member's office, or (qa) one or every office."""
+    ids = office_ids_visible_to(staff)
+    if office is not None:
+        if ids is not None and office not in ids:
+            raise Forbidden()
+        return column == office
+    return column.is_in(ids) if ids is not None else None
+
+
+def decorate(task: dict, now: datetime) -> dict:
+    due = utc(task["due_at"])
+    task["rule_label"] = RULES.get(task["rule"], task["rule"])
+    task["overdue"] = task["state"] == "open" and due < now
+    task["hours_left"] = int((due - now).total_seconds() // 3600)
+    return task
+
+
+async def list_tasks(
+    staff: CurrentStaff,
+    view: str,
+    now: datetime,
+    *,
+    office: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    rule: str = "",
+) -> list[dict]:
+    """Follow-up tasks: mine (assigned to me or my role), open, overdue, done; optionally those made in a period."""
+    if staff.role not in READERS:
+        raise Forbidden()
+    query = FollowupTask.select(*_TASK_COLUMNS)
+    if (cond := scope(staff, FollowupTask.office, office)) is not None:
+        query = query.where(cond)
+    if view == "mine":
+        query = query.where(
+            (FollowupTask.state == "open")
+            & ((FollowupTask.assignee == staff.id) | (FollowupTask.assignee_role == staff.role))
+        )
+    elif view == "overdue":
+        query = query.where((FollowupTask.state == "open") & (FollowupTask.due_at < now))
+    elif view == "done":
+        query = query.where(FollowupTask.state == "done")
+    elif view == "unsatisfied":
+        query = query.where(FollowupTask.satisfied.eq(False))
+    elif view != "all":
+        query = query.where(FollowupTask.state == "open")
+    if since is not None and until is not None:
+        query = query.where((FollowupTask.created_at >= since) & (FollowupTask.created_at < until))
+    if rule in RULES:
+        query = query.where(FollowupTask.rule == rule)
+    ascending = view not in ("done", "all", "unsatisfied")
+    rows = await query.order_by(FollowupTask.due_at, ascending=ascending).limit(LIST_LIMIT)
+    return [decorate(r, now) for r in rows]
+
+
+async def get_task(staff: CurrentStaff, task_id: UUID, now: datetime) -> dict:
+    """A task with its records, its rectifications and the draw it came from."""
+    if staff.role not in READERS:
+        raise Forbidden()
+    query = FollowupTask.select(*_TASK_COLUMNS).where(FollowupTask.id == task_id)
+    if (cond := scope(staff, FollowupTask.office)) is not None:
+        query = query.where(cond)
+    task = decorate(check_found(await query.first()), now)
+    task["records"] = await (
+        FollowupRecord.select(
+            FollowupRecord.id,
+            FollowupRecord.method,
+            FollowupRecord.reached,
+            FollowupRecord.satisfied,
+            FollowupRecord.words,
+            FollowupRecord.recorded_at,
+            FollowupRecord.received_at,
+            FollowupRecord.staff.display_name.as_alias("staff_name"),
+        )
+        .where(FollowupRecord.task == task_id)
+        .order_by(FollowupRecord.recorded_at)
+    )
+    task["rectifications"] = await (
+        Rectification.select(
+            Rectification.work_order,
+            Rectification.deadline,
+            Rectification.work_order.seq.as_alias("seq"),
+            Rectification.work_order.state.as_alias("order_state"),
+        )
+        .where(Rectification.task == task_id)
+        .order_by(Rectification.created_at)
+    )
+    task["can_record"] = task["office"] == staff.office_id and (
+        staff.role in RECORD_ON_BEHALF
+        or (staff.role in FOLLOWUP_ROLES and (task["assignee"] == staff.id or task["assignee_role"] == staff.role))
+    )
+    return task
+
+
+async def list_draws(staff: CurrentStaff, office: int | None = None) -> list[dict]:
+    """The sampling draws (F3–F5), each checked by redoing it from its seed (audit)."""
+    if staff.role not in READERS:
+        raise Forbidden()
+    query = FollowupDraw.select().order_by(FollowupDraw.drawn_at, ascending=False).limit(100)
+    if (cond := scope(staff, FollowupDraw.office, office)) is not None:
+        query = query.where(cond)
+    rows = await query.output(load_json=True)
+    for row in rows:
+        row["verified"] = verify_draw(row)
+        row["rule_label"] = RULES.get(row["rule"], row["rule"])
+    return rows
+
+
+# --- leak tests (F2) -------------------------------------------------------------------------------
+
+
+async def leak_orders(staff: CurrentStaff, now: datetime) -> list[dict]:
+    """Done leak repairs of the office and their leak test dates (missing ones first)."""
+    orders = await (
+        WorkOrder.select(
+            WorkOrder.id,
+            WorkOrder.seq,
+            WorkOrder.completed_at,
+            WorkOrder.request.description.as_alias("description"),
+            WorkOrder.request.unit.number.as_alias("unit_number"),
+        )
+        .where(
+            (WorkOrder.office == staff.office_id)
+            & (WorkOrder.category == "leaks")
+            & WorkOrder.state.is_in(["completed", "resolved"])
+            & (WorkOrder.completed_at >= now - timedelta(days=60))
+        )
+        .order_by(WorkOrder.completed_at, ascending=False)
+    )
+    tests = {
+        r["work_order"]: r["tested_on"]
+        for r in await LeakTest.select(LeakTest.work_order, LeakTest.tested_on).where(
+            LeakTest.office == staff.office_id
+        )
+    }
+    for order in orders:
+        order["tested_on"] = tests.get(order["id"])
+    return sorted(orders, key=lambda o: o["tested_on"] is not None)
+
+
+async def record_leak_test(staff: CurrentStaff, order_id: UUID, tested_on) -> None:
+    """F2: the leak test date of a leak repair (once; a correction replaces it before the follow-up exists)."""
+    if staff.role not in FOLLOWUP_ROLES | {"technician"}:
+        raise Forbidden()
+    order = check_found(
+        await WorkOrder.select(WorkOrder.id, WorkOrder.category, WorkOrder.completed_at)
+        .where((WorkOrder.id == order_id) & (WorkOrder.office == staff.office_id))
+        .first()
+    )
+    if order["category"] != "leaks":
+        raise RuleViolation("not_leak", _("Only leak repairs have a leak test."), field="tested_on")
+    if await FollowupTask.exists().where(FollowupTask.key == f"F2:{order_id}"):
+        raise RuleViolation("followup_exists", _("Its follow-up is already scheduled."), field="tested_on")
+    existing = await LeakTest.select(LeakTest.id).where(LeakTest.work_order == order_id).first()
+    if existing:
+        await LeakTest.update({LeakTest.tested_on: tested_on, LeakTest.recorded_by: staff.id}).where(
+            LeakTest.id == existing["id"]
+        )
+    else:
+        await LeakTest.insert(
+            LeakTest(office=staff.office_id, work_order=order_id, tested_on=tested_on, recorded_by=staff.id)
+        )
+
+
+async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
+    """My follow-ups (open, overdue first) and complaints close to their 3-day limit (C3)."""
+    if staff.role not in FOLLOWUP_ROLES:
+        return []
+    tasks = await list_tasks(staff, "mine", now)
+    sections = [
+        {
+            "title": _("My follow-ups"),
+            "href": "/followups",
+            "items": [
+                {
+                    "text": f"{t['rule_label']} · {t['unit_number'] or t['location'] or ''} {t['description'][:30]}",
+                    "meta": utc(t["due_at"]).astimezone(_tz(staff)).strftime("%m-%d"),
+                    "flag": "overdue" if t["overdue"] else "",
+                }
+                for t in tasks[:5]
+            ],
+            "empty": _("No follow-ups to make."),
+        }
+    ]
+    sections.extend(await _complaints.home_sections(staff, now))
+    return sections
+
+
+def _tz(staff: CurrentStaff):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(staff.office_time_zone)

@@ -1,0 +1,97 @@
+"""Who may do what in the patrol domain, and small helpers shared by its service modules."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from app.auth.schemas import CurrentStaff
+from app.errors import Forbidden
+from app.i18n import lazy
+from app.org.service import can_see_office
+
+# D3: duty officers patrol the garden too; P1/P2: patrol officers; supervisors and managers walk as well.
+WALKERS = frozenset({"patrol", "duty", "supervisor", "manager"})
+SPOT_CHECKERS = frozenset({"supervisor", "manager"})  # D9
+SETUP_ROLES = frozenset({"supervisor"})  # routes, checkpoints, deadlines (P1)
+READERS = WALKERS | {"qa"}  # routes, rounds and findings of the office
+REVIEWERS = frozenset({"supervisor", "manager", "qa"})  # P4
+VERIFIERS = frozenset({"patrol", "duty", "supervisor", "manager"})  # 跟进检查 by the service centre (P3)
+RECTIFY_ON_BEHALF = frozenset({"supervisor", "manager"})  # besides the department's own head
+INBOX_ROLES = frozenset({"dept_head", "supervisor", "manager", "qa"})
+NC_READERS = READERS | {"dept_head"}
+
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+
+ROUTE_KINDS: dict[str, str] = {
+    "patrol": lazy("Patrol route"),
+    "entrusted": lazy("Entrusted homes, outside"),
+    "spot_check": lazy("Duty spot check"),
+}
+TASK_REASONS: dict[str, str] = {
+    "weekly": lazy("Weekly outside patrol"),
+    "rain_before": lazy("Before heavy rain"),
+    "rain_after": lazy("After heavy rain"),
+}
+NC_STATES: dict[str, str] = {
+    "open": lazy("To rectify"),
+    "rectified": lazy("Rectified, awaiting verification"),
+    "closed": lazy("Closed"),
+}
+EVENT_KINDS: dict[str, str] = {
+    "raised": lazy("Nonconformance raised"),
+    "rectified": lazy("Rectified"),
+    "verified": lazy("Verified: passed"),
+    "reopened": lazy("Verification failed: reopened"),
+    "comment": lazy("Comment"),
+}
+# P3: days a department has to rectify, unless the office sets its own.
+DEFAULT_DEADLINE_DAYS: dict[str, int] = {
+    "security": 1,
+    "engineering": 3,
+    "cleaning": 1,
+    "landscaping": 3,
+    "customer_service": 2,
+}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def tz_of(staff: CurrentStaff) -> ZoneInfo:
+    return ZoneInfo(staff.office_time_zone)
+
+
+def today(staff: CurrentStaff) -> date:
+    return datetime.now(tz_of(staff)).date()
+
+
+def require(staff: CurrentStaff, roles: frozenset[str]) -> None:
+    if staff.role not in roles:
+        raise Forbidden()
+
+
+def require_office(staff: CurrentStaff, office_id: int) -> None:
+    if not can_see_office(staff, office_id):
+        raise Forbidden()
+
+
+def when_it_happened(recorded_at: datetime, received_at: datetime, skew_seconds: float) -> tuple[datetime, bool]:
+    """The phone's time, unless its clock is far off (DESIGN "Time"): then the server's, flagged."""
+    recorded_at = aware(recorded_at)
+    suspect = abs(skew_seconds) > MAX_CLOCK_SKEW.total_seconds() or recorded_at - received_at > MAX_CLOCK_SKEW
+    return (received_at if suspect else recorded_at), suspect
+
+
+def localise(rows: list[dict], tz: ZoneInfo, *keys: str) -> list[dict]:
+    """Add `<key>_local` (office time zone) beside each timestamp column."""
+    for row in rows:
+        for key in keys:
+            value = row.get(key)
+            row[f"{key}_local"] = aware(value).astimezone(tz) if value else None
+    return rows

@@ -1,0 +1,141 @@
+"""The patrol domain's rules (SPEC P1–P6, D3, D9). Other domains call this module, not the parts.
+
+Parts: `_setup` (routes, checkpoints, codes, due rounds, deadlines), `_rounds` (walking a round),
+`_nonconformances` (P3 lifecycle), `_review` (P4 and the home page).
+"""
+
+from __future__ import annotations
+
+from app.patrols._common import (
+    DEFAULT_DEADLINE_DAYS,
+    EVENT_KINDS,
+    INBOX_ROLES,
+    NC_READERS,
+    NC_STATES,
+    READERS,
+    RECTIFY_ON_BEHALF,
+    REVIEWERS,
+    ROUTE_KINDS,
+    SETUP_ROLES,
+    SPOT_CHECKERS,
+    TASK_REASONS,
+    VERIFIERS,
+    WALKERS,
+    today,
+    tz_of,
+)
+from app.patrols._nonconformances import (
+    apply_create,
+    apply_rectify,
+    apply_verify,
+    can_rectify,
+    can_verify,
+    default_deadline,
+    get_nonconformance,
+    inbox,
+    open_nonconformances,
+)
+from app.patrols._review import home_sections, review, rounds_not_done, rounds_of_day
+from app.patrols._rounds import (
+    apply_finding,
+    apply_round_finish,
+    apply_round_start,
+    apply_visit,
+    get_round,
+    open_tasks,
+    recent_rounds,
+    round_as_document,
+    spot_check_subjects,
+)
+from app.patrols._setup import (
+    add_checkpoint,
+    checkpoint_by_code,
+    code_hash,
+    create_route,
+    deadline_days,
+    ensure_weekly_tasks,
+    get_checkpoint,
+    get_route,
+    list_routes,
+    move_checkpoint,
+    normalise_code,
+    qr_svg,
+    request_rain_rounds,
+    route_checkpoints,
+    set_deadline_days,
+    sync_entrusted_checkpoints,
+    update_checkpoint,
+    update_route,
+    week_start,
+)
+from app.patrols.schemas import (
+    CheckpointVisit,
+    FindingCreate,
+    NonconformanceCreate,
+    NonconformanceRectify,
+    NonconformanceVerify,
+    PatrolRoundFinish,
+    PatrolRoundStart,
+)
+from app.sync import registry
+
+registry.register(PatrolRoundStart, apply_round_start)
+registry.register(CheckpointVisit, apply_visit)
+registry.register(FindingCreate, apply_finding)
+registry.register(PatrolRoundFinish, apply_round_finish)
+registry.register(NonconformanceCreate, apply_create)
+registry.register(NonconformanceRectify, apply_rectify)
+registry.register(NonconformanceVerify, apply_verify)
+
+__all__ = [
+    "DEFAULT_DEADLINE_DAYS",
+    "EVENT_KINDS",
+    "INBOX_ROLES",
+    "NC_READERS",
+    "NC_STATES",
+    "READERS",
+    "RECTIFY_ON_BEHALF",
+    "REVIEWERS",
+    "ROUTE_KINDS",
+    "SETUP_ROLES",
+    "SPOT_CHECKERS",
+    "TASK_REASONS",
+    "VERIFIERS",
+    "WALKERS",
+    "add_checkpoint",
+    "can_rectify",
+    "can_verify",
+    "checkpoint_by_code",
+    "code_hash",
+    "create_route",
+    "deadline_days",
+    "default_deadline",
+    "ensure_weekly_tasks",
+    "get_checkpoint",
+    "get_nonconformance",
+    "get_round",
+    "get_route",
+    "home_sections",
+    "inbox",
+    "list_routes",
+    "move_checkpoint",
+    "normalise_code",
+    "open_nonconformances",
+    "open_tasks",
+    "qr_svg",
+    "recent_rounds",
+    "request_rain_rounds",
+    "review",
+    "round_as_document",
+    "rounds_not_done",
+    "rounds_of_day",
+    "route_checkpoints",
+    "set_deadline_days",
+    "spot_check_subjects",
+    "sync_entrusted_checkpoints",
+    "today",
+    "tz_of",
+    "update_checkpoint",
+    "update_route",
+    "week_start",
+]

@@ -1,0 +1,97 @@
+"""The repair settings page (W3, W4, W6, S1): standard completion times and urgent categories,
+urgent keywords, the store's materials and the paid-service price list. Online forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Response, Template
+
+from app.errors import RuleViolation
+from app.forms import FormErrors, parse_form
+from app.web import current_staff, page
+from app.work import service
+from app.work._forms import Errors, Form, form_values, text
+from app.work.schemas import MaterialForm, PriceItemForm
+
+SETTINGS = {"roles": service.SETTINGS_ROLES}
+
+
+async def _settings_context(request: Request) -> dict:
+    staff = current_staff(request)
+    return {
+        "categories": await service.categories(staff.office_id),
+        "keywords": await service.urgent_keywords(staff.office_id),
+        "materials": await service.materials(staff.office_id),
+        "prices": await service.price_list(staff.office_id),
+        "price_kinds": service.PRICE_KINDS,
+        "section": "settings",
+    }
+
+
+async def _settings_page(request: Request, status_code: int = 200, **extra: Any) -> Template:
+    return page(request, "work/settings.html", status_code=status_code, **{**await _settings_context(request), **extra})
+
+
+@get("/work/settings", opt=SETTINGS)
+async def settings_page(request: Request) -> Template:
+    """Standard completion times and urgent categories (W4, W6), urgent keywords, the store's
+    materials (W3) and the paid-service price list (S1)."""
+    return await _settings_page(request)
+
+
+@post("/work/settings/{section:str}", opt=SETTINGS)
+async def settings_save(request: Request, section: FromPath[str], data: Form) -> Response | Template:
+    """Save one section of the settings page."""
+    staff = current_staff(request)
+    values = form_values(data)
+    errors: Errors = {}
+    try:
+        if section == "categories":
+            errors = await service.save_categories(staff, values)
+        elif section == "keywords":
+            errors = await service.save_keywords(staff, text(values, "keywords"))
+        elif section == "materials":
+            await service.add_material(staff, parse_form(MaterialForm, values))
+        elif section == "prices":
+            await service.add_price_item(staff, parse_form(PriceItemForm, values))
+        else:
+            raise NotFoundException()
+    except FormErrors as exc:
+        errors = exc.errors
+    except RuleViolation as exc:
+        errors = {exc.field: exc.message}
+    if errors:
+        scoped = {f"{section}.{k or ''}": v for k, v in errors.items()}
+        return await _settings_page(request, 422, errors=scoped, values={section: values})
+    return Redirect(f"/work/settings#{section}", status_code=303)
+
+
+@post("/work/settings/{section:str}/{item_id:int}", opt=SETTINGS)
+async def settings_item_save(
+    request: Request, section: FromPath[str], item_id: FromPath[int], data: Form
+) -> Response | Template:
+    """Change one material or price-list item (name, unit, price, in use)."""
+    staff = current_staff(request)
+    values = form_values(data)
+    try:
+        if section == "materials":
+            await service.update_material(staff, item_id, parse_form(MaterialForm, values))
+        elif section == "prices":
+            await service.update_price_item(staff, item_id, parse_form(PriceItemForm, values))
+        else:
+            raise NotFoundException()
+    except FormErrors as exc:
+        errors = exc.errors
+    except RuleViolation as exc:
+        errors = {exc.field: exc.message}
+    else:
+        return Redirect(f"/work/settings#{section}-{item_id}", status_code=303)
+    scoped = {f"{section}-{item_id}.{k or ''}": v for k, v in errors.items()}
+    return await _settings_page(request, 422, errors=scoped, values={f"{section}-{item_id}": values})
+
+
+ROUTES = [settings_page, settings_save, settings_item_save]

@@ -1,0 +1,71 @@
+"""Urgent repairs (SPEC W6): an alert through the office's escalation ladder (app.alerts), raised
+the moment the request reaches the server — at once when taken online, at arrival (flagged late)
+when it was saved offline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from app.alerts.service import raise_alert
+from app.auth.tables import Staff
+from app.i18n import _
+from app.sync.registry import ApplyContext
+from app.work._common import tz_of
+from app.work.tables import ServiceRequest, WorkEvent
+
+
+async def _technicians(office_id: int) -> list[int]:
+    """Who the alert names first. NOTE: the roster covers the desk's roles only, so there is no
+    "technician on duty" to ask for; every active technician of the office is named, and the first
+    acknowledgement stops the ladder (then the engineering lead, then the managers — the office's
+    ladder for urgent repairs on the alert settings page)."""
+    rows = await Staff.select(Staff.id).where(
+        (Staff.office == office_id) & (Staff.role == "technician") & Staff.is_active.eq(True)
+    )
+    return [r["id"] for r in rows]
+
+
+async def raise_for_request(
+    ctx: ApplyContext, request_id: UUID, title: str, body: str, *, late: bool, recorded_at: datetime
+) -> UUID:
+    """W6: raise the `urgent_repair` alert of a request (once per request: its source is the request)."""
+    staff = ctx.staff
+    tz = tz_of(staff)
+    if late:
+        title = _("Late: %(title)s", title=title)
+        body = _(
+            "Saved offline at %(recorded)s; it reached the server at %(received)s. %(body)s",
+            recorded=recorded_at.astimezone(tz).strftime("%m-%d %H:%M"),
+            received=ctx.received_at.astimezone(tz).strftime("%m-%d %H:%M"),
+            body=body,
+        )
+    alert_id = await raise_alert(
+        office_id=staff.office_id,
+        kind="urgent_repair",
+        title=title,
+        body=body[:500],
+        url=f"/work/requests/{request_id}",
+        recipients=await _technicians(staff.office_id),
+        raised_by=staff.id,
+        source=f"service_request:{request_id}",
+        now=ctx.received_at,
+    )
+    await ServiceRequest.update({ServiceRequest.alert_id: alert_id, ServiceRequest.alert_late: late}).where(
+        ServiceRequest.id == request_id
+    )
+    await WorkEvent.insert(
+        WorkEvent(
+            office=staff.office_id,
+            request=request_id,
+            kind="alert",
+            staff=staff.id,
+            device_id=ctx.device_id,
+            recorded_at=ctx.received_at,
+            received_at=ctx.received_at,
+            note=title,
+            details={"alert_id": str(alert_id), "late": late},
+            synced_later=late,
+        )
+    )
+    return alert_id

@@ -1,0 +1,127 @@
+"""The rules of requests, work orders and paid services (SPEC W1–W8, S1–S3, C4, D11).
+
+Split by subject: `_requests` (intake, W1, C4, W8, D11), `_orders` (issue, dispatch, W5),
+`_technician` (the phone's steps: W3, W7, S1, S2), `_urgent` (W6 alerts), `_settings` (W3, W4, W6,
+S1), `_reading` (lists, one record, history), `_home` (home page sections). Every write that must
+work offline is a mutation registered here with the function that applies it.
+"""
+
+from __future__ import annotations
+
+from app.sync import registry
+from app.work import _orders, _requests, _technician
+from app.work._common import (
+    ASSIGNABLE_ROLES,
+    CATEGORIES,
+    CHANNELS,
+    DISPATCHERS,
+    INTAKE_ROLES,
+    ORDER_STATES,
+    PAYMENT_METHODS,
+    PRICE_KINDS,
+    READERS,
+    REQUEST_KINDS,
+    SETTINGS_ROLES,
+    URGENCY,
+    now,
+    yuan,
+)
+from app.work._home import default_order_view, default_request_view, home_sections
+from app.work._reading import (
+    ORDER_VIEWS,
+    REQUEST_VIEWS,
+    assignees,
+    get_order,
+    get_request,
+    history,
+    is_overdue,
+    list_orders,
+    list_requests,
+    recent_requests,
+    unit_directory,
+)
+from app.work._requests import night_item, night_items
+from app.work._settings import (
+    add_material,
+    add_price_item,
+    categories,
+    materials,
+    price_list,
+    save_categories,
+    save_keywords,
+    seed_office_defaults,
+    update_material,
+    update_price_item,
+    urgent_keywords,
+)
+from app.work.schemas import (
+    RequestClose,
+    RequestCreate,
+    WorkOrderAccept,
+    WorkOrderAddMaterials,
+    WorkOrderArrive,
+    WorkOrderCannotFix,
+    WorkOrderCharges,
+    WorkOrderComplete,
+    WorkOrderDispatch,
+    WorkOrderEscalate,
+    WorkOrderIssue,
+    WorkOrderResolve,
+)
+
+registry.register(RequestCreate, _requests.apply_create)
+registry.register(RequestClose, _requests.apply_close)
+registry.register(WorkOrderIssue, _orders.apply_issue)
+registry.register(WorkOrderDispatch, _orders.apply_dispatch)
+registry.register(WorkOrderEscalate, _orders.apply_escalate)
+registry.register(WorkOrderResolve, _orders.apply_resolve)
+registry.register(WorkOrderAccept, _technician.apply_accept)
+registry.register(WorkOrderArrive, _technician.apply_arrive)
+registry.register(WorkOrderAddMaterials, _technician.apply_add_materials)
+registry.register(WorkOrderCharges, _technician.apply_charges)
+registry.register(WorkOrderComplete, _technician.apply_complete)
+registry.register(WorkOrderCannotFix, _technician.apply_cannot_fix)
+
+__all__ = [
+    "ASSIGNABLE_ROLES",
+    "CATEGORIES",
+    "CHANNELS",
+    "DISPATCHERS",
+    "INTAKE_ROLES",
+    "ORDER_STATES",
+    "ORDER_VIEWS",
+    "PAYMENT_METHODS",
+    "PRICE_KINDS",
+    "READERS",
+    "REQUEST_KINDS",
+    "REQUEST_VIEWS",
+    "SETTINGS_ROLES",
+    "URGENCY",
+    "add_material",
+    "add_price_item",
+    "assignees",
+    "categories",
+    "default_order_view",
+    "default_request_view",
+    "get_order",
+    "get_request",
+    "history",
+    "home_sections",
+    "is_overdue",
+    "list_orders",
+    "list_requests",
+    "materials",
+    "night_item",
+    "night_items",
+    "now",
+    "price_list",
+    "recent_requests",
+    "save_categories",
+    "save_keywords",
+    "seed_office_defaults",
+    "unit_directory",
+    "update_material",
+    "update_price_item",
+    "urgent_keywords",
+    "yuan",
+]

@@ -1,0 +1,174 @@
+"""The generation rules F1–F6 with their boundary cases, against a controllable clock (both databases)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+
+import pytest
+
+from app.followups.rules import generate_followups, quota, verify_draw
+from app.followups.service import record_leak_test
+from app.followups.tables import Complaint, FollowupDraw, FollowupTask
+from tests.api.followups.conftest import SHANGHAI, local, make_order, make_request
+
+
+async def tasks_of(office_id: int, rule: str | None = None) -> list[dict]:
+    query = FollowupTask.select().where(FollowupTask.office == office_id)
+    if rule:
+        query = query.where(FollowupTask.rule == rule)
+    return await query
+
+
+def due_day(task: dict) -> date:
+    """The local day a task is due (it is due by the end of that day)."""
+    return (task["due_at"].astimezone(SHANGHAI) - timedelta(microseconds=1)).date()
+
+
+async def test_f2_leak_completed_friday_tested_saturday_is_due_tuesday(people):
+    """F2: a leak repair completed on Friday with its leak test on Saturday is followed up by Tuesday;
+    nothing is generated before the leak test date is known."""
+    office, fd = people["office"], people["frontdesk"]
+    friday = local(2026, 11, 13, 16, 0)  # a Friday
+    assert friday.weekday() == 4
+    order = await make_order(office, fd.id, friday, category="leaks")
+    await generate_followups(office["id"], local(2026, 11, 14, 9, 0))
+    assert await tasks_of(office["id"], "F2") == []  # waiting for the leak test
+
+    await record_leak_test(await fd.current(), order["id"], date(2026, 11, 14))  # Saturday
+    await generate_followups(office["id"], local(2026, 11, 14, 10, 0))
+    (task,) = await tasks_of(office["id"], "F2")
+    assert due_day(task) == date(2026, 11, 17)  # Tuesday
+    assert due_day(task).weekday() == 1
+    assert task["assignee"] == fd.id  # the first responder follows up (C4)
+
+
+async def test_f2_safety_facilities_and_other_repairs_within_two_days(people):
+    """F2: safety-facility and other repairs are followed up within 2 days of completion; paid services are
+    left to F4."""
+    office, fd = people["office"], people["frontdesk"]
+    done = local(2026, 11, 10, 23, 30)  # late on a Tuesday, Shanghai time (15:30 UTC)
+    safety = await make_order(office, fd.id, done, category="safety_facilities")
+    other = await make_order(office, fd.id, done, category="electrical")
+    await make_order(office, fd.id, done, category="electrical", paid=True, charges_fen=5000)
+    await generate_followups(office["id"], local(2026, 11, 11, 8, 0))
+    tasks = {t["work_order"]: t for t in await tasks_of(office["id"], "F2")}
+    assert set(tasks) == {safety["id"], other["id"]}
+    assert {due_day(t) for t in tasks.values()} == {date(2026, 11, 12)}
+
+
+async def test_generation_is_idempotent_even_when_run_concurrently(people):
+    """A task is never generated twice for the same rule and record, even by two runs at once."""
+    office, fd = people["office"], people["frontdesk"]
+    now = local(2026, 11, 11, 8, 0)
+    for _i in range(3):
+        await make_order(office, fd.id, local(2026, 11, 10, 10, 0), category="plumbing")
+    await asyncio.gather(generate_followups(office["id"], now), generate_followups(office["id"], now))
+    await generate_followups(office["id"], now + timedelta(hours=1))
+    tasks = await tasks_of(office["id"], "F2")
+    assert len(tasks) == 3
+    assert len({t["key"] for t in tasks}) == 3
+
+
+async def test_f4_exactly_200_yuan_goes_to_the_supervisor(people):
+    """F4: a paid service of exactly 200 yuan is followed up by the supervisor; 199.99 is not."""
+    office, fd, sup = people["office"], people["frontdesk"], people["supervisor"]
+    done = local(2026, 11, 10, 10, 0)
+    exact = await make_order(office, fd.id, done, paid=True, charges_fen=20_000)
+    await make_order(office, fd.id, done, paid=True, charges_fen=19_999)
+    await generate_followups(office["id"], local(2026, 11, 10, 12, 0))
+    (task,) = await tasks_of(office["id"], "F4S")
+    assert task["work_order"] == exact["id"]
+    assert task["assignee"] == sup.id and task["assignee_role"] == "supervisor"
+
+
+async def test_f4_seven_paid_services_in_a_week_sample_at_least_five(people):
+    """F4: at least 60 % of a week's paid services are followed up: 7 → at least 5 (ceil 4.2), the ones
+    of 200 yuan or more counted with the supervisor; the draw is stored and reproducible."""
+    office, fd = people["office"], people["frontdesk"]
+    week = [local(2026, 11, 9, 10, 0) + timedelta(days=i % 7, hours=i) for i in range(7)]  # Mon 9 – Sun 15
+    orders = [
+        await make_order(office, fd.id, at, paid=True, charges_fen=30_000 if i == 0 else 8_000)
+        for i, at in enumerate(week)
+    ]
+    sunday_night = local(2026, 11, 15, 23, 0)
+    await generate_followups(office["id"], sunday_night)
+    assert await tasks_of(office["id"], "F4") == []  # the week is not over
+
+    monday = local(2026, 11, 16, 8, 0)
+    await generate_followups(office["id"], monday)
+    sampled = await tasks_of(office["id"], "F4")
+    supervisor = await tasks_of(office["id"], "F4S")
+    assert len(sampled) + len(supervisor) >= 5
+    assert quota(7, 60) == 5
+    ids = {t["work_order"] for t in sampled} | {t["work_order"] for t in supervisor}
+    assert ids <= {o["id"] for o in orders}
+    (drawn,) = (
+        await FollowupDraw.select()
+        .where(
+            (FollowupDraw.office == office["id"]) & (FollowupDraw.rule == "F4") & (FollowupDraw.period == "2026-W46")
+        )
+        .output(load_json=True)
+    )
+    assert drawn["quota"] == 5
+    assert sorted(drawn["population"]) == sorted(str(o["id"]) for o in orders)
+    assert drawn["forced"] == [str(orders[0]["id"])]
+    assert verify_draw(drawn)
+    tampered = {**drawn, "chosen": sorted(drawn["population"])[:4]}
+    assert not verify_draw(tampered) or tampered["chosen"] == drawn["chosen"]
+    await generate_followups(office["id"], monday + timedelta(days=1))  # no second draw
+    assert len(await tasks_of(office["id"], "F4")) == len(sampled)
+
+
+async def test_f3_monday_sample_of_last_week_for_the_engineering_lead(people):
+    """F3: each Monday at least 30 % of last week's repair orders (10 → 3) go to the engineering lead;
+    this week's orders are not in the population."""
+    office, fd, lead = people["office"], people["frontdesk"], people["lead"]
+    last_week = [await make_order(office, fd.id, local(2026, 11, 9, 9, 0) + timedelta(hours=12 * i)) for i in range(10)]
+    await make_order(office, fd.id, local(2026, 11, 16, 0, 30))  # Monday of this week
+    await generate_followups(office["id"], local(2026, 11, 16, 7, 0))
+    tasks = await tasks_of(office["id"], "F3")
+    assert len(tasks) == 3
+    assert {t["work_order"] for t in tasks} <= {o["id"] for o in last_week}
+    assert {t["assignee"] for t in tasks} == {lead.id}
+    assert {due_day(t) for t in tasks} == {date(2026, 11, 16)}
+    (drawn,) = (
+        await FollowupDraw.select()
+        .where((FollowupDraw.office == office["id"]) & (FollowupDraw.rule == "F3"))
+        .output(load_json=True)
+    )
+    assert len(drawn["population"]) == 10 and verify_draw(drawn)
+
+
+async def test_f5_a_quarter_with_one_repair_samples_it(people):
+    """F5: 20 % of a quarter's repair records, rounded up: a quarter with 1 repair → 1, for the manager."""
+    office, fd, manager = people["office"], people["frontdesk"], people["manager"]
+    order = await make_order(office, fd.id, local(2026, 8, 20, 10, 0))
+    await generate_followups(office["id"], local(2026, 9, 30, 23, 0))
+    assert await tasks_of(office["id"], "F5") == []  # the quarter is not over
+    await generate_followups(office["id"], local(2026, 10, 1, 9, 0))
+    (task,) = await tasks_of(office["id"], "F5")
+    assert task["work_order"] == order["id"] and task["assignee"] == manager.id
+    assert quota(1, 20) == 1 and quota(10, 20) == 2 and quota(11, 20) == 3
+
+
+async def test_f1_every_complaint_once_answered_goes_to_its_first_responder(people):
+    """F1: every complaint is followed up, by its first responder (C4), within 2 days of the answer."""
+    office, fd = people["office"], people["frontdesk"]
+    complaint = await make_request(office, fd.id, kind="complaint", at=local(2026, 11, 10, 9, 0))
+    await generate_followups(office["id"], local(2026, 11, 10, 12, 0))
+    assert await tasks_of(office["id"], "F1") == []  # not answered yet
+    await Complaint.insert(
+        Complaint(office=office["id"], request=complaint, answer="已答复", answered_at=local(2026, 11, 11, 15, 0))
+    )
+    await generate_followups(office["id"], local(2026, 11, 11, 16, 0))
+    (task,) = await tasks_of(office["id"], "F1")
+    assert task["request"] == complaint and task["assignee"] == fd.id
+    assert due_day(task) == date(2026, 11, 13)
+
+
+@pytest.mark.parametrize(("n", "percent", "expected"), [(0, 30, 0), (1, 30, 1), (10, 30, 3), (7, 60, 5), (5, 20, 1)])
+def test_quota_is_never_below_the_rate(n, percent, expected):
+    """F3–F5: the quota is the rate rounded up."""
+    assert quota(n, percent) == expected
+    assert quota(n, percent) * 100 >= n * percent

@@ -1,0 +1,120 @@
+"""Urgent repairs (SPEC W6): a water leak, fire alarm, lift entrapment or outage raises an alert
+through the office's ladder the moment the request reaches the server; it escalates while nobody
+acknowledges (controllable clock) and stops when someone does; saved offline, it is raised on
+arrival and flagged late."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from app.alerts.service import escalate_due
+from app.alerts.tables import Alert, AlertRecipient
+from app.work.service import now
+from app.work.tables import ServiceRequest, WorkEvent
+from tests.api.work.conftest import take_request, zh
+
+
+async def _alert_of(request_id: str) -> dict:
+    request = await ServiceRequest.select().where(ServiceRequest.id == uuid.UUID(request_id)).first()
+    assert request["alert_id"] is not None, "no alert raised"
+    return await Alert.select().where(Alert.id == request["alert_id"]).output(load_json=True).first()
+
+
+async def _notified(alert_id) -> set[int]:
+    rows = await AlertRecipient.select(AlertRecipient.staff).where(AlertRecipient.alert == alert_id)
+    return {r["staff"] for r in rows}
+
+
+async def test_w6_urgent_leak_alerts_at_once_and_escalates_until_acknowledged(people):
+    """The office's default ladder: the technicians and the engineering lead at once, the manager after
+    5 minutes without acknowledgement. Acknowledged: the ladder stops, the manager is never called."""
+    desk, tech, tech2, lead, manager = (people[k] for k in ("frontdesk", "tech", "tech2", "lead", "manager"))
+    leak_id = await take_request(desk, people["office"], "楼上水浸，水从天花板往下流", category="leaks")
+    alert = await _alert_of(leak_id)
+    assert alert["kind"] == "urgent_repair" and alert["status"] == "open" and alert["needs_ack"] is True
+    assert alert["url"] == f"/work/requests/{leak_id}" and alert["source"] == f"service_request:{leak_id}"
+    assert await _notified(alert["id"]) == {tech.id, tech2.id, lead.id}
+    request = await ServiceRequest.select().where(ServiceRequest.id == uuid.UUID(leak_id)).first()
+    assert request["urgent"] is True and "水浸" in request["urgent_reason"] and request["alert_late"] is False
+    page = (await desk.client.get(f"/work/requests/{leak_id}")).text
+    assert f"/alerts/{alert['id']}" in page and zh("Why urgent") in page
+
+    raised = alert["raised_at"]
+    await escalate_due(raised + timedelta(minutes=4, seconds=59))
+    assert manager.id not in await _notified(alert["id"])
+    await escalate_due(raised + timedelta(minutes=5, seconds=1))
+    assert manager.id in await _notified(alert["id"])  # nobody acknowledged: up the ladder
+
+    # A second urgent report, acknowledged by a technician (offline-capable mutation): it stops.
+    fire_id = await take_request(desk, people["office"], "3栋12楼火警报警器鸣响", category="safety_facilities")
+    fire = await _alert_of(fire_id)
+    result = await tech.send("alert.acknowledge", {"alert_id": str(fire["id"]), "note": "马上到"})
+    assert result["status"] == "applied", result
+    await escalate_due(fire["raised_at"] + timedelta(minutes=30))
+    assert manager.id not in await _notified(fire["id"])
+    fire = await Alert.select(Alert.status, Alert.acknowledged_by).where(Alert.id == fire["id"]).first()
+    assert fire == {"status": "acknowledged", "acknowledged_by": tech.id}
+
+
+async def test_w6_saved_offline_it_is_raised_on_arrival_and_flagged_late(people):
+    """The duty officer took the report with no signal 40 minutes ago: the alert goes out when it
+    arrives (not backdated, so the ladder's waits start now), marked late on the alert and the request."""
+    duty = people["duty"]
+    recorded = now() - timedelta(minutes=40)
+    request_id = await take_request(
+        duty, people["office"], "2栋电梯困人，两人被困", category="lifts", recorded_at=recorded
+    )
+    alert = await _alert_of(request_id)
+    assert alert["raised_at"] > recorded + timedelta(minutes=39)
+    assert alert["title"].startswith(zh("Late: %(title)s", title=""))
+    request = (
+        await ServiceRequest.select(ServiceRequest.alert_late, ServiceRequest.synced_later)
+        .where(ServiceRequest.id == uuid.UUID(request_id))
+        .first()
+    )
+    assert request == {"alert_late": True, "synced_later": True}
+    events = (
+        await WorkEvent.select(WorkEvent.kind, WorkEvent.details)
+        .where(WorkEvent.request == uuid.UUID(request_id))
+        .output(load_json=True)
+    )
+    assert {"kind": "alert", "details": {"alert_id": str(alert["id"]), "late": True}} in events
+    assert zh("Alert raised late: saved offline") in (await duty.client.get(f"/work/requests/{request_id}")).text
+
+
+async def test_w6_what_makes_a_request_urgent(people):
+    """Keywords (configurable per office), an urgent category, or marked urgent at intake; otherwise no alert."""
+    desk, lead = people["frontdesk"], people["lead"]
+    plain_id = await take_request(desk, people["office"], "卧室灯开关松动", category="electrical")
+    plain = await ServiceRequest.select().where(ServiceRequest.id == uuid.UUID(plain_id)).first()
+    assert plain["urgent"] is False and plain["alert_id"] is None
+
+    marked_id = await take_request(desk, people["office"], "业主要求尽快处理", category="other", urgency="urgent")
+    assert (await _alert_of(marked_id))["kind"] == "urgent_repair"
+
+    await lead.post("/work/settings/keywords", {"keywords": "燃气味"})
+    gas_id = await take_request(desk, people["office"], "厨房有燃气味", category="other")
+    assert (await _alert_of(gas_id))["kind"] == "urgent_repair"
+    not_any_more = await take_request(desk, people["office"], "地下室水浸", category="other")
+    assert (
+        await ServiceRequest.select(ServiceRequest.urgent).where(ServiceRequest.id == uuid.UUID(not_any_more)).first()
+    )["urgent"] is False  # the office replaced the default words
+
+    form = {f"hours_{c}": "24" for c in ("plumbing", "electrical", "doors_locks", "lifts", "public_facilities")}
+    form |= {"hours_leaks": "48", "hours_safety_facilities": "24", "hours_other": "72", "urgent_lifts": "on"}
+    assert (await lead.post("/work/settings/categories", form)).status_code == 303
+    lift_id = await take_request(desk, people["office"], "电梯运行有异响", category="lifts")
+    assert (await _alert_of(lift_id))["kind"] == "urgent_repair"
+
+
+async def test_w6_a_resent_urgent_request_raises_one_alert(people):
+    desk = people["frontdesk"]
+    from tests.api.work.conftest import repair
+
+    at, mutation_id = now(), str(uuid.uuid4())
+    data = repair(people["office"], "地库跑水", category="leaks")
+    first = await desk.send("request.create", data, mutation_id, recorded_at=at)
+    again = await desk.send("request.create", data, mutation_id, recorded_at=at)
+    assert (first["status"], again["status"]) == ("applied", "duplicate")
+    assert await Alert.count().where(Alert.source == f"service_request:{mutation_id}") == 1

@@ -1,0 +1,204 @@
+"""Issue 5: the shift handover in Chromium at 390×844 — offline on one phone, both people signing
+(SPEC H1–H7, D10); a wrong signature refused at sync and signed again without losing anything."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from playwright.sync_api import Page
+
+from app.duty.service import shift_of
+from app.org.service import DEFAULT_INVENTORY, DEFAULT_SHIFTS
+from app.roster.demo import demo_assignee
+from app.roster.service import month_key, next_shift
+from tests.e2e.conftest import DEMO_PASSWORD, PHONE, pending_count, shot, sign_in, wait_for_worker, wait_ready
+
+pytestmark = pytest.mark.e2e
+
+TZ = ZoneInfo("Asia/Shanghai")
+NAMES = {"duty": "值班员{K}", "frontdesk": "前台{K}", "duty2": "值班员{K}2"}
+KEYS = DEFAULT_INVENTORY.index("钥匙")
+
+
+def _people(office: str) -> dict:
+    """Who hands over now and who takes over, by the demo roster (app.roster.demo)."""
+    now = shift_of(datetime.now(TZ), DEFAULT_SHIFTS)
+    after = next_shift(*now, DEFAULT_SHIFTS)
+    out, inc = demo_assignee(*now), demo_assignee(*after)
+    return {
+        "shift": now,
+        "next": after,
+        "outgoing": f"{out}_{office}",
+        "incoming": f"{inc}_{office}",
+        "outgoing_name": NAMES[out].format(K=office.upper()),
+        "incoming_name": NAMES[inc].format(K=office.upper()),
+    }
+
+
+def _client(base_url: str, username: str) -> tuple[httpx.Client, str]:
+    client = httpx.Client(base_url=base_url)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").text).group(1)
+    response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD, "_csrf_token": token})
+    assert response.status_code in (200, 303), response.text
+    return client, token
+
+
+def _publish_next_month_if_needed(base_url: str, office: str, people: dict) -> None:
+    """The demo publishes this month only; when the incoming shift is next month, the supervisor publishes it."""
+    if people["next"][0].month == people["shift"][0].month:
+        return
+    client, token = _client(base_url, f"super_{office}")
+    key = month_key(people["next"][0].replace(day=1))
+    client.post(f"/roster/{key}/publish", data={"_csrf_token": token})  # 422 when already published: fine
+
+
+def _open_desk(page: Page, username: str) -> None:
+    sign_in(page, username)
+    wait_for_worker(page)
+    page.goto("/handover")
+    wait_ready(page)
+    page.wait_for_function("document.documentElement.dataset.handoverReady === '1'")
+
+
+def _prepare(page: Page, keys: int, item: str = "") -> None:
+    form = page.locator("#prepare-form")
+    for i in range(len(DEFAULT_INVENTORY)):
+        form.locator(f"#f-inv_count_{i}").fill(str(keys if i == KEYS else 1))
+    if item:
+        form.locator("#f-item_text_0").fill(item)
+    form.get_by_label("本班工作已完成").check()
+    form.get_by_role("button", name="填写完毕，请接班人接班").click()
+    page.locator("#takeover").wait_for(state="visible")
+
+
+def _recount(page: Page, keys: int) -> None:
+    form = page.locator("#takeover-form")
+    for i in range(len(DEFAULT_INVENTORY)):
+        form.locator(f"#f-rc_count_{i}").fill(str(keys if i == KEYS else 1))
+
+
+def _on_duty(base_url: str, cookies: list) -> dict:
+    jar = {c["name"]: c["value"] for c in cookies}
+    return httpx.get(f"{base_url}/api/on-duty", cookies=jar).json()
+
+
+def test_offline_on_one_phone_refused_for_missing_property_then_accepted_and_synced_once(
+    page, context, browser, live_server
+):
+    """H5 then H7, offline: the incoming refuses for "public property missing" (the outgoing stays on
+    duty, the supervisor sees the refusal), then a second handover is accepted with both people signing
+    on the same phone; all of it reaches the server in one sync."""
+    people = _people("a")
+    _publish_next_month_if_needed(live_server, "a", people)
+    _open_desk(page, people["outgoing"])
+    batches: list[int] = []
+
+    def count_sync(route):
+        body = route.request.post_data_json or {}
+        if body.get("mutations"):
+            batches.append(len(body["mutations"]))
+        route.continue_()
+
+    context.route("**/api/sync", count_sync)
+    context.set_offline(True)
+    page.wait_for_function("!navigator.onLine")
+
+    # 1 · The outgoing prepares: two keys on the desk, a repair carried over.
+    _prepare(page, keys=2, item="3栋电梯异响，已报维保，待回复")
+    takeover = page.locator("#takeover-form")
+    assert "3栋电梯异响" in page.locator("#takeover").inner_text()
+    assert people["outgoing_name"] in page.locator("#takeover").inner_text()
+    # 2 · The incoming counts one key only and refuses: public property missing (H5).
+    _recount(page, keys=1)
+    takeover.locator("#f-incoming").select_option(label=people["incoming_name"])
+    takeover.get_by_label("公物缺失").check()
+    takeover.locator("#f-secret-in").fill(DEMO_PASSWORD)
+    shot(page, "handover-refusing")
+    takeover.get_by_role("button", name="拒接").click()
+    notice = page.locator("#handover-notice")
+    page.wait_for_function("document.getElementById('handover-notice').textContent.includes('继续值班')")
+    assert "公物缺失" in notice.inner_text() and people["outgoing_name"] in notice.inner_text()
+    assert "继续值班" in notice.inner_text()  # D10
+    page.locator("#prepare").wait_for(state="visible")
+    assert page.locator("#f-secret-in").input_value() == ""  # the secret is not kept on the page
+
+    # The key is found: prepared again, recounted, both sign on this phone.
+    _prepare(page, keys=2)
+    _recount(page, keys=2)
+    takeover.get_by_label("我已查阅本班值班记录和遗留事项").check()
+    takeover.locator("#f-incoming").select_option(label=people["incoming_name"])
+    takeover.locator("#f-secret-in").fill(DEMO_PASSWORD)
+    takeover.locator("#f-secret-out").fill(DEMO_PASSWORD)
+    takeover.get_by_role("button", name="接班并签名").click()
+    page.wait_for_function("document.getElementById('handover-notice').textContent.includes('完成接班')")
+    assert pending_count(page) == 4
+    stored = page.evaluate(
+        "new Promise(r => { const q = indexedDB.open('kfzx'); q.onsuccess = () => {"
+        " const g = q.result.transaction('outbox').objectStore('outbox').getAll();"
+        " g.onsuccess = () => r(JSON.stringify(g.result)); }; })"
+    )
+    assert DEMO_PASSWORD not in stored  # only ciphertext waits in the outbox
+    assert batches == []
+    shot(page, "handover-offline-done")
+
+    # Back online: one sync carries all four changes.
+    context.set_offline(False)
+    page.wait_for_function("document.body.dataset.pending === '0'", timeout=30_000)
+    assert batches == [4]
+    duty = _on_duty(live_server, context.cookies())
+    assert duty["source"] == "handover" and duty["on_duty"]["name"] == people["incoming_name"]
+    assert duty["last_refusal"] is None  # accepted after the refusal
+    page.locator("[data-on-duty-name]").filter(has_text=people["incoming_name"]).wait_for()
+    shot(page, "handover-synced")
+
+    # The supervisor sees the refusal (H5: the supervisor is notified).
+    supervisor = browser.new_context(**PHONE, base_url=live_server, locale="zh-CN", timezone_id="Asia/Shanghai")
+    try:
+        boss = supervisor.new_page()
+        sign_in(boss, "super_a")
+        refusals = boss.locator("section.card").filter(has_text="拒绝交接（H5）")
+        assert "公物缺失" in refusals.inner_text() and people["incoming_name"] in refusals.inner_text()
+        refusals.get_by_role("link", name="拒绝交接（H5）").click()
+        boss.locator("li.record.refused a").first.click()
+        assert "继续值班" in boss.locator("[data-refused]").inner_text()
+        shot(boss, "handover-refusal-record")
+    finally:
+        supervisor.close()
+
+
+def test_a_wrong_password_is_refused_at_sync_and_signed_again_without_retyping_the_checklist(page, live_server):
+    """H7: the server checks the signature when the change arrives; the refused change stays on the phone
+    with the message beside the field, and signing again sends the same checklist."""
+    people = _people("b")
+    _publish_next_month_if_needed(live_server, "b", people)
+    _open_desk(page, people["outgoing"])
+    _prepare(page, keys=1)
+    page.wait_for_function("document.body.dataset.pending === '0'")  # online: applied at once
+    takeover = page.locator("#takeover-form")
+    _recount(page, keys=1)
+    takeover.locator("#f-takeover-note").fill("钥匙已当面点清")
+    takeover.get_by_label("我已查阅本班值班记录和遗留事项").check()
+    takeover.locator("#f-incoming").select_option(label=people["incoming_name"])
+    takeover.locator("#f-secret-in").fill("not-the-password")
+    takeover.locator("#f-secret-out").fill(DEMO_PASSWORD)
+    takeover.get_by_role("button", name="接班并签名").click()
+    error = page.locator("#takeover small.error[data-js-error]")
+    error.wait_for()
+    assert people["incoming_name"] in error.inner_text() and "重新签名" in error.inner_text()
+    assert pending_count(page) == 1  # kept on the phone, refused
+    assert takeover.locator("#f-takeover-note").input_value() == "钥匙已当面点清"
+    shot(page, "handover-signature-refused")
+
+    takeover.locator("#f-secret-in").fill(DEMO_PASSWORD)  # the outgoing's signature is kept as it was
+    takeover.get_by_role("button", name="接班并签名").click()
+    page.wait_for_function("document.body.dataset.pending === '0'")
+    duty = _on_duty(live_server, page.context.cookies())
+    assert duty["on_duty"]["name"] == people["incoming_name"]
+    record = httpx.get(
+        f"{live_server}/handover/records", cookies={c["name"]: c["value"] for c in page.context.cookies()}
+    ).text
+    assert "已接班" in record
