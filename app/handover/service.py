@@ -13,6 +13,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from app.alerts.service import raise_alert
 from app.auth.schemas import CurrentStaff
 from app.errors import RuleViolation, StaleChange
 from app.handover import signing
@@ -362,8 +363,7 @@ async def apply_accept(ctx: ApplyContext, mutation: HandoverAccept) -> None:
 async def apply_refuse(ctx: ApplyContext, mutation: HandoverRefuse) -> None:
     """H5, the four refusals: any one of them refuses the handover; the outgoing stays on duty (D10).
 
-    NOTE: this is where a refusal is recorded; the supervisor sees it on the home page and the
-    records page (alerts, issue 6, can hook here)."""
+    The supervisor is alerted at once (and sees it on the home page and the records page)."""
     data = mutation.data
     _require_role(ctx.staff)
     row = await _pending(ctx, data.handover_id)
@@ -409,6 +409,17 @@ async def apply_refuse(ctx: ApplyContext, mutation: HandoverRefuse) -> None:
             Handover.incoming_signed_at: moment,
         }
     ).where((Handover.id == row["id"]) & (Handover.status == "submitted"))
+    await raise_alert(
+        office_id=ctx.staff.office_id,
+        kind="handover_refused",
+        title=_("Handover refused: %(reasons)s", reasons="、".join(str(REFUSALS.get(r, r)) for r in reasons)),
+        body=_("%(outgoing)s stays on duty (D10).", outgoing=names.get(row["outgoing"], "")),
+        url="/handover",
+        roles=["supervisor"],
+        raised_by=ctx.staff.id,
+        source=f"handover:{row['id']}",
+        now=ctx.received_at,
+    )
 
 
 registry.register(HandoverSubmit, apply_submit)

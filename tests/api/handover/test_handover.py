@@ -93,6 +93,13 @@ async def test_refusal_keeps_the_outgoing_on_duty_and_the_supervisor_sees_it(cli
     now = await _on_duty(client)
     assert now["on_duty"]["staff_id"] == desk["outgoing"]["id"]
     assert now["last_refusal"]["reasons"] == ["公物缺失"]
+    # The supervisor is alerted (issue 6), with the reason, and must acknowledge.
+    from app.alerts.tables import Alert, AlertRecipient
+
+    alert = await Alert.select().where(Alert.source == f"handover:{hid}").first()
+    assert alert["kind"] == "handover_refused" and "公物缺失" in alert["title"] and alert["needs_ack"]
+    notified = await AlertRecipient.select(AlertRecipient.staff).where(AlertRecipient.alert == alert["id"])
+    assert desk["supervisor"]["id"] in [r["staff"] for r in notified]
 
     await login(client, desk["supervisor"])
     home = await client.get("/")
