@@ -16,6 +16,7 @@ import msgspec
 
 from app.alerts import hooks as alert_hooks
 from app.auth.schemas import CurrentStaff
+from app.clock import aware, when_it_happened
 from app.duty.schemas import DutyLogAppend
 from app.duty.tables import DutyLogEntry
 from app.errors import Forbidden, RuleViolation
@@ -26,7 +27,6 @@ from app.sync import registry
 from app.sync.registry import ApplyContext
 
 GENESIS_HASH = "0" * 64
-MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 CATEGORIES: dict[str, str] = {
     "inquiry": lazy("Inquiry"),
@@ -165,12 +165,10 @@ async def apply_append(ctx: ApplyContext, mutation: DutyLogAppend) -> None:
     ):
         raise RuleViolation("corrects_not_found", _("The entry to correct is not in this office's log."))
 
-    recorded_at = mutation.recorded_at if mutation.recorded_at.tzinfo else mutation.recorded_at.replace(tzinfo=UTC)
-    suspect = abs(ctx.clock_skew_seconds) > MAX_CLOCK_SKEW.total_seconds() or (
-        recorded_at - ctx.received_at > MAX_CLOCK_SKEW
-    )
+    recorded_at = aware(mutation.recorded_at)
     # A phone whose clock is wrong does not decide the shift; the server's arrival time does.
-    local = (ctx.received_at if suspect else recorded_at).astimezone(ZoneInfo(staff.office_time_zone))
+    happened, suspect = when_it_happened(recorded_at, ctx.received_at, ctx.clock_skew_seconds)
+    local = happened.astimezone(ZoneInfo(staff.office_time_zone))
     shift_date, shift_code = shift_of(local, batch.shift_templates)
     row = {
         "id": mutation.id,

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from app.clock import MAX_CLOCK_SKEW, when_it_happened  # noqa: F401 - MAX_CLOCK_SKEW re-exported
 from app.errors import RuleViolation
 from app.handover.schemas import Anomaly, InventoryCount, OpenItem
 from app.i18n import _
@@ -13,7 +14,6 @@ from app.sync.registry import ApplyContext
 
 ARRIVE_EARLY = timedelta(minutes=5)  # H1: the incoming arrives 5 minutes early
 TIDY_EARLY = timedelta(minutes=15)  # H1: the outgoing tidies the desk 15 minutes before
-MAX_CLOCK_SKEW = timedelta(minutes=5)
 MAX_COUNT = 100_000
 
 
@@ -24,12 +24,9 @@ def aware(value: datetime, tz: ZoneInfo) -> datetime:
 
 def moment_of(ctx: ApplyContext, recorded_at: datetime) -> tuple[datetime, bool]:
     """When it happened: the phone's clock, unless that clock is far off (then the server's arrival)."""
-    recorded = recorded_at if recorded_at.tzinfo else recorded_at.replace(tzinfo=UTC)
-    suspect = (
-        abs(ctx.clock_skew_seconds) > MAX_CLOCK_SKEW.total_seconds() or recorded - ctx.received_at > MAX_CLOCK_SKEW
-    )
+    recorded, suspect = when_it_happened(recorded_at, ctx.received_at, ctx.clock_skew_seconds)
     # Nothing happened after the server received it: a clock a little ahead is capped, not trusted.
-    return (ctx.received_at if suspect else min(recorded.astimezone(UTC), ctx.received_at)), suspect
+    return min(recorded.astimezone(UTC), ctx.received_at), suspect
 
 
 def text_of(value: str) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from app.auth.schemas import CurrentStaff
+from app.clock import MAX_CLOCK_SKEW, aware, when_it_happened  # noqa: F401 - re-exported
 from app.errors import Forbidden
 from app.i18n import lazy
 from app.org.service import can_see_office
@@ -21,7 +22,6 @@ RECTIFY_ON_BEHALF = frozenset({"supervisor", "manager"})  # besides the departme
 INBOX_ROLES = frozenset({"dept_head", "supervisor", "manager", "qa"})
 NC_READERS = READERS | {"dept_head"}
 
-MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 ROUTE_KINDS: dict[str, str] = {
     "patrol": lazy("Patrol route"),
@@ -59,10 +59,6 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def tz_of(staff: CurrentStaff) -> ZoneInfo:
     return ZoneInfo(staff.office_time_zone)
 
@@ -79,13 +75,6 @@ def require(staff: CurrentStaff, roles: frozenset[str]) -> None:
 def require_office(staff: CurrentStaff, office_id: int) -> None:
     if not can_see_office(staff, office_id):
         raise Forbidden()
-
-
-def when_it_happened(recorded_at: datetime, received_at: datetime, skew_seconds: float) -> tuple[datetime, bool]:
-    """The phone's time, unless its clock is far off (DESIGN "Time"): then the server's, flagged."""
-    recorded_at = aware(recorded_at)
-    suspect = abs(skew_seconds) > MAX_CLOCK_SKEW.total_seconds() or recorded_at - received_at > MAX_CLOCK_SKEW
-    return (received_at if suspect else recorded_at), suspect
 
 
 def localise(rows: list[dict], tz: ZoneInfo, *keys: str) -> list[dict]:

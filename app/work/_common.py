@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from app.auth.schemas import CurrentStaff
+from app.clock import MAX_CLOCK_SKEW, aware, when_it_happened  # noqa: F401 - re-exported
 from app.errors import Forbidden, RuleViolation
 from app.i18n import _, lazy
 from app.org.service import can_see_office
@@ -23,7 +24,6 @@ CLOSE_ON_BEHALF = frozenset({"supervisor", "manager"})  # besides the first resp
 SETTINGS_ROLES = frozenset({"engineering_lead", "supervisor"})  # W4 standard times, price list
 READERS = INTAKE_ROLES | {"technician", "qa"}
 
-MAX_CLOCK_SKEW = timedelta(minutes=5)
 # A change the phone sent more than this after it was recorded waited in the outbox: made offline.
 # Measured on the phone's own clock (recorded → sent), so clock skew does not matter.
 SYNCED_LATER_AFTER = timedelta(seconds=60)
@@ -122,10 +122,6 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def tz_of(staff: CurrentStaff) -> ZoneInfo:
     return ZoneInfo(staff.office_time_zone)
 
@@ -141,13 +137,6 @@ def require(staff: CurrentStaff, roles: frozenset[str], message: str | None = No
 def require_office(staff: CurrentStaff, office_id: int) -> None:
     if not can_see_office(staff, office_id):
         raise Forbidden()
-
-
-def when_it_happened(recorded_at: datetime, received_at: datetime, skew_seconds: float) -> tuple[datetime, bool]:
-    """The phone's time, unless its clock is far off (DESIGN "Time"): then the server's, flagged."""
-    recorded_at = aware(recorded_at)
-    suspect = abs(skew_seconds) > MAX_CLOCK_SKEW.total_seconds() or recorded_at - received_at > MAX_CLOCK_SKEW
-    return (received_at if suspect else recorded_at), suspect
 
 
 def synced_later(recorded_at: datetime, received_at: datetime, skew_seconds: float) -> bool:
