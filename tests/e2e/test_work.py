@@ -121,6 +121,16 @@ def test_front_desk_intake_then_technician_offline_completes_with_signature(brow
         tech.wait_for_function("document.body.dataset.pending === '3'")
         tech.locator("#f-complete-note").fill("疏通下水管，更换生料带")
         draw_signature(tech)
+        # The pad is squeezed for a moment (a re-flow, a rotation): the signature must survive it.
+        tech.locator("canvas[data-signature]").evaluate(
+            """(c) => new Promise((done) => {
+                c.style.width = "4px";
+                requestAnimationFrame(() => requestAnimationFrame(() => {
+                    c.style.width = "";
+                    requestAnimationFrame(() => requestAnimationFrame(done));
+                }));
+            })"""
+        )
         shot(tech, "work-signature-offline")
         tech.get_by_role("button", name="完工").click()
         tech.wait_for_function("document.body.dataset.pending === '4'")
