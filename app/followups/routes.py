@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import msgspec
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
-from app.errors import RuleViolation
+from app.errors import NotFound, RuleViolation
 from app.followups import complaints, consultations, figures, service
 from app.followups._common import (
     CLASSIFICATIONS,
@@ -107,7 +107,7 @@ async def followups_page(
 
 
 @get("/followups/{task_id:uuid}", opt=READ)
-async def task_page(request: Request, task_id: UUID) -> Template:
+async def task_page(request: Request, task_id: FromPath[UUID]) -> Template:
     """One follow-up: the record, its history (records, rectifications) and the offline form."""
     task = await service.get_task(current_staff(request), task_id, _now())
     template = "followups/_task_body.html" if is_htmx(request) else "followups/task.html"
@@ -115,7 +115,7 @@ async def task_page(request: Request, task_id: UUID) -> Template:
 
 
 @post("/followups/{task_id:uuid}", opt=WRITE)
-async def task_record(request: Request, task_id: UUID, data: Form) -> Response | Template:
+async def task_record(request: Request, task_id: FromPath[UUID], data: Form) -> Response | Template:
     """Plain-form fallback of `followup.record`."""
     values = _form_data(data)
     values["task_id"] = str(task_id)
@@ -152,7 +152,7 @@ async def leak_tests_page(request: Request) -> Template:
 
 
 @post("/followups/leak-tests/{order_id:uuid}", opt=WRITE)
-async def leak_test_record(request: Request, order_id: UUID, data: Form) -> Response | Template:
+async def leak_test_record(request: Request, order_id: FromPath[UUID], data: Form) -> Response | Template:
     """F2: record a leak test date."""
     staff = current_staff(request)
     try:
@@ -210,7 +210,7 @@ def _complaint_context(request: Request, row: dict) -> dict:
 
 
 @get("/complaints/{request_id:uuid}", opt=READ)
-async def complaint_page(request: Request, request_id: UUID) -> Template:
+async def complaint_page(request: Request, request_id: FromPath[UUID]) -> Template:
     """One complaint: classification, department, site visit, answer — owned by its first responder (C4)."""
     row = await complaints.get_complaint(current_staff(request), request_id, _now())
     template = "followups/_complaint_body.html" if is_htmx(request) else "followups/complaint.html"
@@ -218,10 +218,12 @@ async def complaint_page(request: Request, request_id: UUID) -> Template:
 
 
 @post("/complaints/{request_id:uuid}/{action:str}", opt=WRITE)
-async def complaint_action(request: Request, request_id: UUID, action: str, data: Form) -> Response | Template:
+async def complaint_action(
+    request: Request, request_id: FromPath[UUID], action: FromPath[str], data: Form
+) -> Response | Template:
     """Plain-form fallback of `complaint.classify`, `complaint.visit` and `complaint.answer`."""
     if action not in ("classify", "visit", "answer"):
-        raise RuleViolation("unknown_action", "?")
+        raise NotFound()
     values = _form_data(data)
     values["request_id"] = str(request_id)
     try:

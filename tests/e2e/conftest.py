@@ -4,6 +4,7 @@ server process (one per test module) on the test database."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -124,6 +125,20 @@ def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.locator("form[action='/login'] button[type=submit]").click()
     page.wait_for_url(lambda url: not url.endswith("/login") and "/login?" not in url)
     wait_ready(page)
+
+
+CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def set_language(base_url: str, username: str, language: str) -> None:
+    """Set a demo account's remembered language over plain HTTP (to leave shared accounts as found)."""
+    with httpx.Client(base_url=base_url) as http:
+        token = CSRF_META.search(http.get("/login").text).group(1)
+        signed_in = http.post("/login", data={"username": username, "password": DEMO_PASSWORD, "_csrf_token": token})
+        assert signed_in.status_code == 303, signed_in.text[:300]
+        token = http.get("/api/session").json()["csrf_token"]
+        switched = http.post("/language", data={"language": language}, headers={"x-csrftoken": token})
+        assert switched.status_code == 303, switched.text[:300]
 
 
 def wait_ready(page: Page) -> None:

@@ -344,9 +344,11 @@ def test_bad_input_gets_clear_messages_and_nothing_is_lost_from_the_round(
     form.locator("#f-photos").set_input_files({"name": "notes.txt", "mimeType": "text/plain", "buffer": b"not a photo"})
     photos_error = page.locator("#e-photos")
     photos_error.wait_for()
-    assert "只能附照片" in photos_error.inner_text() or "照片" in photos_error.inner_text()
+    assert "只能附加照片" in photos_error.inner_text()
+    queued = pending_count(page)
     form.get_by_role("button", name="保存检查").click()
-    assert form.is_visible() and form.locator("#f-note").input_value() == "入口照明不亮"  # kept, not queued
+    assert form.is_visible() and form.locator("#f-note").input_value() == "入口照明不亮"  # kept
+    assert pending_count(page) == queued  # not queued
     big = tmp_path / "huge.jpg"  # larger than any phone photo (26 MB); a sparse file, written at once
     with big.open("wb") as f:
         f.write(b"\xff\xd8\xff")
