@@ -11,13 +11,13 @@ from app.duty.service import entries_for_day, shift_of
 from app.errors import Forbidden
 from app.handover import signing
 from app.handover.schemas import OnDutyNow, PersonOnDuty, RefusalInfo, ShiftInfo
-from app.handover.service import REFUSALS, counts_of, last_accepted
+from app.handover.service import HANDOVER_READERS, REFUSALS, counts_of, last_accepted
 from app.handover.tables import Handover, HandoverItem
 from app.i18n import _
 from app.org.service import can_see_office, office_shift_templates
 from app.roster.home import escalation_contacts
 from app.roster.service import (
-    ROSTER_READERS,
+    DESK_ROLES,
     office_inventory,
     ordered_shifts,
     previous_shift,
@@ -35,7 +35,7 @@ def _aware(value: datetime) -> datetime:
 
 
 def check_office(staff: CurrentStaff, office_id: int) -> None:
-    if staff.role not in ROSTER_READERS or not can_see_office(staff, office_id):
+    if staff.role not in HANDOVER_READERS or not can_see_office(staff, office_id):
         raise Forbidden()
 
 
@@ -240,7 +240,9 @@ async def desk_state(staff: CurrentStaff) -> dict:
         "holder": {"id": duty.on_duty.staff_id, "name": duty.on_duty.name} if duty.on_duty else None,
         "pending": pending,
         "upcoming": upcoming,
-        "people": [{"id": p["id"], "name": p["display_name"], "role": p["role"]} for p in people],
+        "people": [
+            {"id": p["id"], "name": p["display_name"], "role": p["role"]} for p in people if p["role"] in DESK_ROLES
+        ],
         "items": await office_inventory(office_id),
         "baseline": counts_of(last),
         "sign_key": signing.public_key(),

@@ -20,15 +20,15 @@ from app.forms import message_for
 from app.handover import desk, records, signing
 from app.handover._forms import FieldError, decision_data, submit_data
 from app.handover.schemas import HandoverAccept, HandoverRefuse, HandoverSubmit, OnDutyNow
-from app.handover.service import HANDOVER_ROLES, REFUSALS, STATUSES
+from app.handover.service import HANDOVER_READERS, HANDOVER_ROLES, REFUSALS, STATUSES
 from app.i18n import _
-from app.roster.service import ROSTER_READERS, parse_month, shift_name
+from app.roster.service import parse_month, shift_name
 from app.sync.schemas import SyncRequest
 from app.sync.service import applied_by, apply_batch
 from app.web import current_staff, is_htmx, page
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
-READERS = {"roles": ROSTER_READERS}
+READERS = {"roles": HANDOVER_READERS}
 MEMBERS = {"roles": HANDOVER_ROLES}
 
 

@@ -33,7 +33,7 @@ from app.handover.tables import Handover, HandoverComment, HandoverItem
 from app.i18n import _, lazy
 from app.org.service import office_shift_templates
 from app.roster.service import (
-    ROSTER_ROLES,
+    DESK_ROLES,
     is_night,
     next_shift,
     office_inventory,
@@ -46,7 +46,8 @@ from app.roster.service import (
 from app.sync import registry
 from app.sync.registry import ApplyContext
 
-HANDOVER_ROLES = ROSTER_ROLES
+HANDOVER_ROLES = DESK_ROLES  # the desk's people hand it over; technicians on the roster do not
+HANDOVER_READERS = DESK_ROLES | {"qa"}
 REFUSALS: dict[str, str] = {  # H5: the four refusals (四不接)
     "records_unclear": lazy("Records unclear"),
     "desk_not_clean": lazy("Desk not clean"),

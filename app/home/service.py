@@ -48,9 +48,14 @@ async def today(staff: CurrentStaff) -> dict:
             }
         )
     sections.extend(await patrols.home_sections(staff))
-    sections.extend(await roster.home_sections(staff, now))
-    sections.extend(await handover.home_sections(staff, now))
-    sections.extend(await work.home_sections(staff, work.now()))  # C4, W4, W5, W8
+    shifts = await roster.home_sections(staff, now)
+    if staff.role == "technician":  # their orders are the day's work; shifts come after
+        sections.extend(await work.home_sections(staff, work.now()))  # C4, W4, W5, W8
+        sections.extend(shifts)
+    else:
+        sections.extend(shifts)
+        sections.extend(await handover.home_sections(staff, now))
+        sections.extend(await work.home_sections(staff, work.now()))  # C4, W4, W5, W8
     sections.extend(await followups.home_sections(staff, work.now()))  # F1–F6, C3
     sections[:0] = await alerts.home_sections(staff)  # open alerts first
     return {"now": now, "sections": sections}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from app.auth.schemas import CurrentStaff
+from app.org.service import office_shift_templates
 from app.roster._shifts import next_shift
+from app.roster.roles import DESK_ROLES
 from app.roster.tables import LeaveRequest, RosterAssignment, RosterMonth
 
 
@@ -84,22 +87,33 @@ async def approved_leaves(assignment_ids: list[int]) -> dict[int, dict]:
     return {r["assignment"]: r for r in rows}
 
 
-async def rostered_for(office_id: int, day: date, code: str) -> list[dict]:
-    """Who works a shift by the published roster, after leave and substitutes (D4): [{id, name}]."""
+async def rostered_for(office_id: int, day: date, code: str, roles: frozenset[str] = DESK_ROLES) -> list[dict]:
+    """Who works a shift by the published roster, after leave and substitutes (D4): [{id, name}].
+    By default the desk's people (the handover); `roles` picks others (the technician on call)."""
     rows = await effective_assignments(office_id, day, day)
     return [
         {"id": r["staff_id"], "name": r["staff_name"], "kind": r["kind"]}
         for r in rows
-        if r["shift_code"] == code and r["staff_id"] is not None
+        if r["shift_code"] == code and r["staff_id"] is not None and r["rostered_role"] in roles
     ]
 
 
+async def on_shift_now(office_id: int, tz_name: str, at: datetime, roles: frozenset[str]) -> list[dict]:
+    """Who of `roles` works the shift `at` falls in, by the published roster after leave (D1, D4).
+    For the technician on call (W6); the desk's holder is the handover's business (H7, D10)."""
+    from app.duty.service import shift_of  # NOTE: imported here: the duty domain's shift clock
+
+    day, code = shift_of(at.astimezone(ZoneInfo(tz_name)), await office_shift_templates(office_id))
+    return [] if code == "off" else await rostered_for(office_id, day, code, roles)
+
+
 async def upcoming_shifts(office_id: int, day: date, code: str, templates: list[dict], count: int) -> list[dict]:
-    """From (day, code) on, `count` shifts with who works each (published roster, leave applied)."""
+    """From (day, code) on, `count` shifts with who holds the desk in each (published roster, leave applied)."""
     shifts = [(day, code)]
     for _i in range(count - 1):
         shifts.append(next_shift(*shifts[-1], templates))
     rows = await effective_assignments(office_id, shifts[0][0], shifts[-1][0])
+    rows = [r for r in rows if r["rostered_role"] in DESK_ROLES]
     result = []
     for d, c in shifts:
         staff = [{"id": r["staff_id"], "name": r["staff_name"]} for r in rows if r["day"] == d and r["shift_code"] == c]

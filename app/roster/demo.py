@@ -1,5 +1,6 @@
 """Demo roster of an office: a third duty officer, the year's public holidays, last month's and this
-month's roster (published) and next month's (a draft the supervisor is still working on)."""
+month's roster (published) and next month's (a draft the supervisor is still working on); the
+technician on the day shifts."""
 
 from __future__ import annotations
 
@@ -78,5 +79,10 @@ async def seed_roster_demo(office_id: int, key: str, password_hash: str, phone: 
             RosterAssignment(office=office_id, month=month, day=day, shift_code="day", staff=ids["super"])
             for day in month_days(month)
             if day in holiday_days
+        ]
+        # The office's technician is on call on the day shift (W6); nights fall back to every technician.
+        rows += [
+            RosterAssignment(office=office_id, month=month, day=day, shift_code="day", staff=ids["tech"])
+            for day in month_days(month)
         ]
         await RosterAssignment.insert(*rows)

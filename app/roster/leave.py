@@ -20,6 +20,7 @@ from app.roster.service import (
     effective_assignments,
     holidays_between,
     require_editor,
+    roster_group,
     roster_staff,
     shift_bounds,
 )
@@ -47,6 +48,7 @@ _COLUMNS = (
     LeaveRequest.substitute_set_at,
     LeaveRequest.requester.as_alias("requester_id"),
     LeaveRequest.requester.display_name.as_alias("requester_name"),
+    LeaveRequest.requester.role.as_alias("requester_role"),
     LeaveRequest.decided_by.display_name.as_alias("decided_by_name"),
     LeaveRequest.substitute.as_alias("substitute_id"),
     LeaveRequest.substitute.display_name.as_alias("substitute_name"),
@@ -151,6 +153,9 @@ async def assign_substitute(actor: CurrentStaff, leave_id: int, substitute_id: i
         if substitute_id == leave["requester_id"]:
             message = _("The person on leave cannot replace themselves.")
             raise RuleViolation("substitute_is_requester", message, field="substitute_id")
+        if roster_group(people[substitute_id]["role"]) != roster_group(leave["requester_role"]):
+            message = _("A technician's shift is covered by a technician, a desk shift by desk staff.")
+            raise RuleViolation("substitute_other_group", message, field="substitute_id")
         same_day = await effective_assignments(actor.office_id, leave["day"], leave["day"])
         if any(r["staff_id"] == substitute_id and r["shift_code"] == leave["shift_code"] for r in same_day):
             message = _("%(name)s already works this shift.", name=people[substitute_id]["display_name"])
@@ -218,8 +223,11 @@ async def leave_page(actor: CurrentStaff) -> dict:
             )
             .order_by(LeaveRequest.created_at)
         )
+        people = await roster_staff(actor.office_id)
         context["queue"] = [r for r in queue if r["day"] >= today or r["status"] == "pending"]
-        context["substitutes"] = await roster_staff(actor.office_id)
+        for r in context["queue"]:  # who may cover it (D4): same group, not the person on leave
+            group = roster_group(r["requester_role"])
+            r["substitutes"] = [p for p in people if p["id"] != r["requester_id"] and roster_group(p["role"]) == group]
     return context
 
 

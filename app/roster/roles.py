@@ -6,14 +6,23 @@ from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden
 from app.org.service import can_see_office
 
-# Who works by the service centre's roster (D1). Patrol officers and technicians keep their own rosters.
-ROSTER_ROLES = frozenset({"duty", "frontdesk", "supervisor", "manager", "engineering_lead"})
+# Who holds the service-centre desk and hands it over (D1, H1–H7).
+DESK_ROLES = frozenset({"duty", "frontdesk", "supervisor", "manager", "engineering_lead"})
+# Who works by the office's roster (D1): the desk, and the technicians on call for repairs (W6: the
+# urgent-repair alert names the technician rostered for the shift). Technicians never hold the desk.
+# Patrol officers keep their own rosters.
+ROSTER_ROLES = DESK_ROLES | {"technician"}
 # D8 "a mid-level manager or above": the service-centre supervisor and the office manager; the
 # engineering lead (工程主管) heads a department too, so counts as mid-level.
 MID_LEVEL_ROLES = frozenset({"supervisor", "manager", "engineering_lead"})
 ROSTER_EDITORS = frozenset({"supervisor"})  # D1: the supervisor compiles and publishes
 ROSTER_READERS = ROSTER_ROLES | {"qa"}
-ROLE_ORDER = ["duty", "frontdesk", "supervisor", "engineering_lead", "manager"]
+ROLE_ORDER = ["duty", "frontdesk", "supervisor", "engineering_lead", "manager", "technician"]
+
+
+def roster_group(role: str) -> str:
+    """Desk shifts are replaced by desk staff, a technician's by a technician (D4)."""
+    return "technician" if role == "technician" else "desk"
 
 
 def require_editor(actor: CurrentStaff) -> None:

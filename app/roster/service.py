@@ -25,6 +25,7 @@ from app.roster._effective import (  # noqa: F401 (re-exported)
     approved_leaves,
     effective_assignments,
     my_shifts,
+    on_shift_now,
     published_months,
     rostered_for,
     upcoming_shifts,
@@ -47,6 +48,7 @@ from app.roster._shifts import (  # noqa: F401 (re-exported)
     shift_name,
 )
 from app.roster.roles import (  # noqa: F401 (re-exported)
+    DESK_ROLES,
     MID_LEVEL_ROLES,
     ROLE_ORDER,
     ROSTER_EDITORS,
@@ -54,6 +56,7 @@ from app.roster.roles import (  # noqa: F401 (re-exported)
     ROSTER_ROLES,
     require_editor,
     require_reader,
+    roster_group,
 )
 from app.roster.schemas import HolidayForm
 from app.roster.tables import Holiday, RosterAssignment, RosterMonth

@@ -10,16 +10,21 @@ from uuid import UUID
 from app.alerts.service import raise_alert
 from app.auth.tables import Staff
 from app.i18n import _
+from app.roster.service import on_shift_now
 from app.sync.registry import ApplyContext
 from app.work._common import tz_of
 from app.work.tables import ServiceRequest, WorkEvent
 
 
-async def _technicians(office_id: int) -> list[int]:
-    """Who the alert names first. NOTE: the roster covers the desk's roles only, so there is no
-    "technician on duty" to ask for; every active technician of the office is named, and the first
-    acknowledgement stops the ladder (then the engineering lead, then the managers — the office's
-    ladder for urgent repairs on the alert settings page)."""
+async def _technicians(office_id: int, tz_name: str, at: datetime) -> list[int]:
+    """Who the alert names first (W6): the technician(s) the roster puts on the shift `at` falls in
+    (after leave and substitutes). When the roster names nobody for it (no technician rostered, or
+    no published roster), every active technician of the office is named rather than nobody; the
+    first acknowledgement stops the ladder either way (then the engineering lead, then the managers
+    — the office's ladder for urgent repairs on the alert settings page)."""
+    on_call = await on_shift_now(office_id, tz_name, at, frozenset({"technician"}))
+    if on_call:
+        return [r["id"] for r in on_call]
     rows = await Staff.select(Staff.id).where(
         (Staff.office == office_id) & (Staff.role == "technician") & Staff.is_active.eq(True)
     )
@@ -46,7 +51,7 @@ async def raise_for_request(
         title=title,
         body=body[:500],
         url=f"/work/requests/{request_id}",
-        recipients=await _technicians(staff.office_id),
+        recipients=await _technicians(staff.office_id, staff.office_time_zone, ctx.received_at),
         raised_by=staff.id,
         source=f"service_request:{request_id}",
         now=ctx.received_at,

@@ -8,7 +8,7 @@ import pytest
 
 from app.auth.schemas import CurrentStaff
 from app.roster import home
-from app.roster.service import effective_assignments, month_days, month_key, next_month
+from app.roster.service import effective_assignments, month_days, month_key, next_month, rostered_for
 from app.roster.tables import Holiday, LeaveRequest, RosterAssignment, RosterMonth
 from tests.api.roster.support import TZ, publish
 from tests.support.sync import mutation, sync
@@ -410,3 +410,43 @@ async def test_another_offices_roster_and_leave_are_out_of_reach(client, team, o
     assert (await LeaveRequest.select(LeaveRequest.status).where(LeaveRequest.id == leave["id"]).first())[
         "status"
     ] == "pending"
+
+
+async def test_a_technicians_shift_is_covered_by_a_technician_and_never_makes_them_the_desk(
+    client, team, login, make_staff
+):
+    """D4 within its group: technicians are rostered (on call for repairs, W6), a technician's leave is
+    covered by a technician, not by desk staff; and a technician on the roster never becomes the
+    desk's incoming (the handover asks the desk's people only)."""
+    office_id = team["office"]["id"]
+    tech1 = await make_staff(office_id, "technician")
+    tech2 = await make_staff(office_id, "technician")
+    day = datetime.now(TZ).date() + timedelta(days=3)
+    await publish(office_id, [(day, "day", tech1["id"]), (day, "day", team["duty1"]["id"])])
+    cell = (
+        await RosterAssignment.select(RosterAssignment.id)
+        .where((RosterAssignment.staff == tech1["id"]) & (RosterAssignment.day == day))
+        .first()
+    )["id"]
+    token = await login(client, tech1)
+    asked = await client.post("/roster/leave", data={"_csrf_token": token, "assignment_id": str(cell), "reason": "病假"})
+    assert asked.status_code == 303
+    leave = await LeaveRequest.select().where(LeaveRequest.assignment == cell).first()
+
+    token = await login(client, team["supervisor"])
+    await client.post(f"/roster/leave/{leave['id']}/decide", data={"_csrf_token": token, "decision": "approve"})
+    page = await client.get("/roster/leave")
+    assert f'value="{tech2["id"]}"' in page.text and f'value="{team["frontdesk"]["id"]}"' not in page.text
+    desk_cover = await client.post(
+        f"/roster/leave/{leave['id']}/substitute",
+        data={"_csrf_token": token, "substitute_id": str(team["frontdesk"]["id"])},
+    )
+    assert desk_cover.status_code == 422 and "维修人员的班由维修人员顶班" in desk_cover.text
+    covered = await client.post(
+        f"/roster/leave/{leave['id']}/substitute", data={"_csrf_token": token, "substitute_id": str(tech2["id"])}
+    )
+    assert covered.status_code == 303
+
+    technicians = await rostered_for(office_id, day, "day", frozenset({"technician"}))
+    assert [r["id"] for r in technicians] == [tech2["id"]]
+    assert [r["id"] for r in await rostered_for(office_id, day, "day")] == [team["duty1"]["id"]]

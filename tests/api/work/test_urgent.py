@@ -12,6 +12,7 @@ from app.alerts.service import escalate_due
 from app.alerts.tables import Alert, AlertRecipient
 from app.work.service import now
 from app.work.tables import ServiceRequest, WorkEvent
+from tests.api.roster.support import current_shift, following, publish
 from tests.api.work.conftest import take_request, zh
 
 
@@ -118,3 +119,15 @@ async def test_w6_a_resent_urgent_request_raises_one_alert(people):
     again = await desk.send("request.create", data, mutation_id, recorded_at=at)
     assert (first["status"], again["status"]) == ("applied", "duplicate")
     assert await Alert.count().where(Alert.source == f"service_request:{mutation_id}") == 1
+
+
+async def test_w6_the_technician_rostered_for_the_shift_is_named_not_every_technician(people):
+    """W6 "the on-duty technician": with a published roster that puts tech2 on the shift now, the
+    urgent alert names tech2 (and the engineering lead, the ladder's step at once), not tech; with no
+    technician rostered for the shift, every technician is named rather than nobody (the test above)."""
+    tech, tech2, lead = people["tech"], people["tech2"], people["lead"]
+    now_shift = current_shift()
+    await publish(people["office"]["id"], [(*now_shift, tech2.id), (*following(now_shift), tech.id)])
+    request_id = await take_request(people["frontdesk"], people["office"], "地下车库停电，灯全灭", category="electrical")
+    alert = await _alert_of(request_id)
+    assert await _notified(alert["id"]) == {tech2.id, lead.id}
