@@ -429,7 +429,9 @@ async def test_a_technicians_shift_is_covered_by_a_technician_and_never_makes_th
         .first()
     )["id"]
     token = await login(client, tech1)
-    asked = await client.post("/roster/leave", data={"_csrf_token": token, "assignment_id": str(cell), "reason": "病假"})
+    asked = await client.post(
+        "/roster/leave", data={"_csrf_token": token, "assignment_id": str(cell), "reason": "病假"}
+    )
     assert asked.status_code == 303
     leave = await LeaveRequest.select().where(LeaveRequest.assignment == cell).first()
 

@@ -128,6 +128,8 @@ async def test_w6_the_technician_rostered_for_the_shift_is_named_not_every_techn
     tech, tech2, lead = people["tech"], people["tech2"], people["lead"]
     now_shift = current_shift()
     await publish(people["office"]["id"], [(*now_shift, tech2.id), (*following(now_shift), tech.id)])
-    request_id = await take_request(people["frontdesk"], people["office"], "地下车库停电，灯全灭", category="electrical")
+    request_id = await take_request(
+        people["frontdesk"], people["office"], "地下车库停电，灯全灭", category="electrical"
+    )
     alert = await _alert_of(request_id)
     assert await _notified(alert["id"]) == {tech2.id, lead.id}
