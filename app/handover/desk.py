@@ -63,6 +63,13 @@ async def on_duty_now(office_id: int, tz_name: str, at: datetime | None = None) 
     if last:
         holder, source, since = people.get(last["incoming"]), "handover", _aware(last["decided_at"])
         awaiting = code != "off" and shift_bounds(last["to_date"], last["to_code"], templates, tz)[0] < start
+    elif waiting := await _first_unaccepted(office_id, at):
+        # D10 before the office's first acceptance: an outgoing whose handover is waiting or was
+        # refused stays on duty, though the roster already names the incoming for this shift.
+        people |= await _people([waiting["outgoing"]])
+        holder, source = people.get(waiting["outgoing"]), "waiting"
+        since = shift_bounds(waiting["from_date"], waiting["from_code"], templates, tz)[0]
+        awaiting = code != "off" and shift_bounds(waiting["to_date"], waiting["to_code"], templates, tz)[0] <= at
     elif rostered:
         holder, source, since = people.get(rostered[0]["id"]), "roster", start
     pending = (
@@ -110,6 +117,22 @@ async def on_duty_now(office_id: int, tz_name: str, at: datetime | None = None) 
         if refused
         else None,
         contacts=await escalation_contacts(office_id, on_shift),
+    )
+
+
+async def _first_unaccepted(office_id: int, at: datetime) -> dict | None:
+    """The latest handover (waiting or refused) of an office that has accepted none yet."""
+    return (
+        await Handover.select(
+            Handover.outgoing, Handover.from_date, Handover.from_code, Handover.to_date, Handover.to_code
+        )
+        .where(
+            (Handover.office == office_id)
+            & Handover.status.is_in(["submitted", "refused"])
+            & (Handover.received_at <= at)
+        )
+        .order_by(Handover.received_at, ascending=False)
+        .first()
     )
 
 

@@ -137,7 +137,7 @@ class OnDutyNow(msgspec.Struct):
     at: datetime
     shift: ShiftInfo
     on_duty: PersonOnDuty | None
-    source: Literal["handover", "roster", "none"]
+    source: Literal["handover", "waiting", "roster", "none"]  # waiting: the outgoing, not relieved yet (D10)
     since: datetime | None  # the moment of the accepted handover (or the shift's start, from the roster)
     rostered: list[PersonOnDuty]  # who the roster names for the current shift (after leave)
     differs_from_roster: bool

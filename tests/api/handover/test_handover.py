@@ -4,11 +4,13 @@ signing; who is on duty follows the accepted handover. Offline mutations through
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 
 from app.handover.tables import Handover, HandoverComment, HandoverPin
-from tests.api.roster.support import current_shift, decide, following, inventory, preceding, proof, publish, submit
+from app.org.service import DEFAULT_SHIFTS
+from tests.api.roster.support import TZ, current_shift, decide, following, inventory, preceding, proof, publish, submit
 from tests.support.sync import sync
 
 
@@ -494,3 +496,20 @@ async def test_a_refusal_by_plain_form_needs_a_reason(client, desk):
         .first()
     )
     assert row["refusal_reasons"] == ["records_unclear", "desk_not_clean"]
+
+
+async def test_d10_after_a_refusal_the_outgoing_stays_on_duty_into_the_next_shift(client, desk):
+    """D10 in a new office (no handover ever accepted): once the incoming's shift has begun, the
+    roster names the incoming, but the refused outgoing is the one on duty, awaiting a handover."""
+    from app.handover.desk import on_duty_now
+    from app.roster.service import shift_bounds
+
+    s = submit(desk["shift"], inventory=inventory(**{"钥匙": 3}))
+    r = decide("refuse", s["data"]["handover_id"], desk["incoming"], inventory=inventory(**{"钥匙": 2}))
+    assert [x["status"] for x in await _results(client, desk["token"], [s, r])] == ["applied", "applied"]
+    next_start, _end = shift_bounds(*desk["next"], DEFAULT_SHIFTS, TZ)
+    later = await on_duty_now(desk["office"]["id"], "Asia/Shanghai", next_start + timedelta(minutes=10))
+    assert [p.staff_id for p in later.rostered] == [desk["incoming"]["id"]]
+    assert later.on_duty.staff_id == desk["outgoing"]["id"]
+    assert later.source == "waiting" and later.awaiting_handover and later.differs_from_roster
+    assert later.last_refusal is not None
