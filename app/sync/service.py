@@ -7,6 +7,7 @@ in bulk — per-mutation transactions are several times slower on SQLite.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from datetime import UTC, datetime
 from uuid import UUID
@@ -21,6 +22,7 @@ from app.sync import registry
 from app.sync.schemas import MutationError, MutationResult, SyncRequest
 from app.sync.tables import AppliedMutation
 
+log = logging.getLogger(__name__)
 _encoder = msgspec.json.Encoder(order="sorted")
 _UNKNOWN_TAG = re.compile(r"Invalid value '([^']*)' - at `\$\.type`")
 
@@ -149,6 +151,20 @@ async def apply_batch(staff: CurrentStaff, request: SyncRequest) -> list[Mutatio
                 if savepoint is not None:
                     await savepoint.rollback_to()
                 results[index] = _rejected(mid, "not_found", _("A record this change refers to does not exist."))
+                continue
+            except Exception:
+                # NOTE: a bug or a database error in one change must not block the phone's outbox
+                # (a 500 would be retried forever with everything behind it). That change is undone
+                # and refused, not remembered, so a resend after the fix applies it.
+                if savepoint is None:
+                    raise
+                await savepoint.rollback_to()
+                log.exception("applying %s %s failed", tag, mid)
+                message = _(
+                    "The server could not apply this change (an error on our side, now logged). "
+                    "It stays on this phone: resend it later."
+                )
+                results[index] = _rejected(mid, "server_error", message)
                 continue
             if savepoint is not None:
                 await savepoint.release()
