@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
+import time
 import uuid
 import zlib
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import PHONE, pending_count, shot, sign_in, wait_for_worker, wait_ready
 
@@ -306,13 +307,28 @@ def test_the_department_rectifies_offline_the_supervisor_verifies_and_a_stale_re
         other.wait_for_selector("[data-nc-state='closed']")  # the page shows the item as it is now
         assert "第二台手机：也清理了" in other.locator("#history [data-kind='comment']").inner_text()
         shot(other, "nc-stale-rectify-rejected")
+
+        # Edited in the outbox and resent: judged afresh under a new id (the stale answer is kept for
+        # the old one), so it is refused as stale again — not as a reused id — and its note is kept.
+        other.goto("/outbox")
+        wait_ready(other)
+        other.locator("#outbox-list li.is-rejected").get_by_role("button", name="编辑").click()
+        other.locator("#outbox-list").get_by_label("整改情况").fill("第二台手机：补充说明")
+        other.locator("#outbox-list form button[type=submit]").click()
+        deadline = time.monotonic() + 15
+        while "第二台手机：补充说明" not in supervisor_api.get(f"/patrols/nc/{nc_id}").text:
+            assert time.monotonic() < deadline, other.locator("#outbox-list").inner_text()
+            time.sleep(0.3)
+        expect(other.locator("#outbox-list li.is-rejected .error")).to_contain_text("已关闭")
+        assert "该变更编号已用于其他内容" not in other.locator("#outbox-list").inner_text()
     finally:
         second_phone.close()
 
     history = supervisor_api.get(f"/patrols/nc/{nc_id}").text
     kinds = re.findall(r'data-kind="(\w+)"', history)
-    assert kinds == ["raised", "rectified", "verified", "comment"]
+    assert kinds == ["raised", "rectified", "verified", "comment", "comment"]
     assert history.count("第二台手机：也清理了") == 1 and history.count("已清运并冲洗") == 1
+    assert history.count("第二台手机：补充说明") == 1
     assert re.search(r'data-kind="rectified".*?data-sha256="[0-9a-f]{64}"', history, re.S)
 
 

@@ -86,12 +86,15 @@ async function update(seq, changes) {
   }));
 }
 
-/** Edit a rejected entry's data and queue it again (same id: a rejected id was never recorded). */
+/** Edit a rejected entry's data and queue it again. The id stays (a refused id is not recorded),
+ * except where the server remembers it: a stale change's answer is kept for its id (DESIGN
+ * "Conflicts"), so an edited one goes under a new id, as does one refused for a reused id. */
 export async function resend(seq, data) {
   const changes = { status: "pending", error: null };
   if (data) changes.data = data;
   const entry = await get("outbox", seq);
-  if (entry?.error?.code === "id_reused") changes.id = uuid();
+  const code = entry?.error?.code;
+  if (code === "id_reused" || (data && code === "stale_state")) changes.id = uuid();
   await update(seq, changes);
   emit({ type: "changed" });
   return flush();
