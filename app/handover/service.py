@@ -415,7 +415,7 @@ async def apply_refuse(ctx: ApplyContext, mutation: HandoverRefuse) -> None:
         kind="handover_refused",
         title=_("Handover refused: %(reasons)s", reasons="、".join(str(REFUSALS.get(r, r)) for r in reasons)),
         body=_("%(outgoing)s stays on duty (D10).", outgoing=names.get(row["outgoing"], "")),
-        url="/handover",
+        url=f"/handover/{row['id']}",  # the refused record: its reasons, counts and signatures
         roles=["supervisor"],
         raised_by=ctx.staff.id,
         source=f"handover:{row['id']}",

@@ -100,6 +100,7 @@ async def test_refusal_keeps_the_outgoing_on_duty_and_the_supervisor_sees_it(cli
 
     alert = await Alert.select().where(Alert.source == f"handover:{hid}").first()
     assert alert["kind"] == "handover_refused" and "公物缺失" in alert["title"] and alert["needs_ack"]
+    assert alert["url"] == f"/handover/{hid}"
     notified = await AlertRecipient.select(AlertRecipient.staff).where(AlertRecipient.alert == alert["id"])
     assert desk["supervisor"]["id"] in [r["staff"] for r in notified]
 
