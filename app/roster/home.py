@@ -16,6 +16,7 @@ from app.roster.service import (
     ROSTER_EDITORS,
     ROSTER_ROLES,
     get_month,
+    holidays_without_manager,
     month_key,
     my_shifts,
     next_month,
@@ -118,6 +119,11 @@ async def _supervisor_section(staff: CurrentStaff, today, tz: ZoneInfo) -> dict:
             due = coming - timedelta(days=1)
             text = _("Publish the roster of %(month)s by %(due)s (D1).", month=month_key(coming), due=due.isoformat())
             items.append({"text": text, "meta": month_key(coming), "flag": "warn"})
+    if current is not None and current["status"] == "published":
+        for day, name in await holidays_without_manager(staff.office_id, this_month):
+            if day >= today:
+                text = _("%(day)s (%(name)s) has no mid-level manager on duty (D8).", day=day.isoformat(), name=name)
+                items.append({"text": text, "meta": "D8", "flag": "major"})
     waiting = await leave.pending_leave_count(staff.office_id)
     if waiting:
         items.append({"text": _("%(n)s leave requests need you.", n=waiting), "meta": "", "flag": "warn"})

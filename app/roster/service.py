@@ -194,17 +194,22 @@ async def save_grid(actor: CurrentStaff, month: date, cells: dict[tuple[int, dat
 
 
 async def holidays_without_manager(office_id: int, month: date) -> list[tuple[date, str]]:
-    """D8: holidays of the month on which no mid-level manager or above is rostered."""
+    """D8: holidays of the month on which no mid-level manager or above works — by the roster after
+    leave and substitutes, so approved leave of the day's only manager shows here until covered."""
     days = month_days(month)
     holidays = await holidays_between(office_id, days[0], days[-1])
     if not holidays:
         return []
-    rows = await RosterAssignment.select(RosterAssignment.day, RosterAssignment.staff.role.as_alias("role")).where(
-        (RosterAssignment.office == office_id)
-        & (RosterAssignment.month == month)
-        & RosterAssignment.day.is_in(list(holidays))
+    rows = [
+        r
+        for r in await effective_assignments(office_id, days[0], days[-1], include_drafts=True)
+        if r["day"] in holidays and r["staff_id"] is not None
+    ]
+    ids = list({r["staff_id"] for r in rows})
+    roles = (
+        {r["id"]: r["role"] for r in await Staff.select(Staff.id, Staff.role).where(Staff.id.is_in(ids))} if ids else {}
     )
-    covered = {r["day"] for r in rows if r["role"] in MID_LEVEL_ROLES}
+    covered = {r["day"] for r in rows if roles.get(r["staff_id"]) in MID_LEVEL_ROLES}
     return [(day, name) for day, name in sorted(holidays.items()) if day not in covered]
 
 
@@ -281,6 +286,7 @@ async def month_view(actor: CurrentStaff, office_id: int, month: date) -> dict:
         "shift_names": {s["code"]: s["name"] for s in templates},
         "holidays": await holidays_between(office_id, days[0], days[-1]),
         "uncovered": uncovered if visible and assignments else [],
+        "holidays_uncovered": await holidays_without_manager(office_id, month) if visible and assignments else [],
         "changes": changes,
         "mine": mine,
         "weekdays": WEEKDAYS,

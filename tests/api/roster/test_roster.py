@@ -282,6 +282,12 @@ async def test_on_a_holiday_the_substitute_for_the_only_manager_must_be_a_manage
     leave = await LeaveRequest.select().where(LeaveRequest.assignment == cell["id"]).first()
     token = await login(client, team["supervisor"])
     await client.post(f"/roster/leave/{leave['id']}/decide", data={"_csrf_token": token, "decision": "approve"})
+    # Approved, not yet covered: the month's roster and the supervisor's home say the day has no manager.
+    month_page = f"/roster?month={month_key(day.replace(day=1))}"
+    warning = (await client.get(month_page)).text
+    assert "data-d8-uncovered" in warning and day.isoformat() in warning
+    if day.month == datetime.now(TZ).date().month:
+        assert f"{day.isoformat()}（劳动节）" in (await client.get("/")).text
     refused = await client.post(
         f"/roster/leave/{leave['id']}/substitute",
         data={"_csrf_token": token, "substitute_id": str(team["duty2"]["id"])},
@@ -292,6 +298,7 @@ async def test_on_a_holiday_the_substitute_for_the_only_manager_must_be_a_manage
         data={"_csrf_token": token, "substitute_id": str(team["supervisor"]["id"])},
     )
     assert ok.status_code == 303
+    assert "data-d8-uncovered" not in (await client.get(month_page)).text
 
 
 async def test_leave_for_a_shift_of_an_unpublished_roster_or_without_reason_is_refused(client, team, login):
