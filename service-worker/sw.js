@@ -31,7 +31,9 @@ self.addEventListener("message", (event) => {
 });
 
 self.addEventListener("sync", (event) => {
-  if (event.tag === "outbox") event.waitUntil(flush());
+  // Not sent yet (backing off, or it failed): reject, so the browser runs this sync again later.
+  const sent = async () => { if ((await flush()) !== "done") throw new Error("outbox not sent yet"); };
+  if (event.tag === "outbox") event.waitUntil(sent());
 });
 
 self.addEventListener("fetch", (event) => {

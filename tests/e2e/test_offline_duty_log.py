@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 
 import httpx
@@ -104,16 +106,21 @@ def test_offline_write_survives_reload_and_applies_once_in_order(page, context, 
 
 
 def test_flaky_server_backs_off_then_succeeds_without_duplicates(page, context, live_server):
-    """Test 3: the sync endpoint answers 500, then drops the connection, then works."""
+    """Test 3: the sync endpoint answers 500, then drops the connection, then 503, then works; the
+    client waits before each retry (backs off, no tight loop) and nothing is applied twice."""
     open_duty_log(page)
     failures = {"count": 0}
+    attempts: list[float] = []
 
     def flaky(route):
+        attempts.append(time.monotonic())
         failures["count"] += 1
         if failures["count"] == 1:
             route.fulfill(status=500, body="boom")
         elif failures["count"] == 2:
             route.abort("connectionreset")
+        elif failures["count"] == 3:
+            route.fulfill(status=503, body="busy")
         else:
             route.continue_()
 
@@ -121,7 +128,10 @@ def test_flaky_server_backs_off_then_succeeds_without_duplicates(page, context, 
     text = f"不稳定网络{uuid.uuid4().hex[:6]}"
     add_entry(page, text)
     wait_synced(page, timeout=30_000)
-    assert failures["count"] >= 3
+    assert failures["count"] >= 4
+    # One backoff for the phone (pages and the worker's Background Sync share it): about 1 s, 2 s, 4 s.
+    gaps = [later - earlier for earlier, later in itertools.pairwise(attempts[:4])]
+    assert gaps[0] >= 0.7 and gaps[1] >= 1.4 and gaps[2] >= 2.8, gaps
     assert server_count(live_server, context.cookies(), text) == 1
 
 
@@ -182,8 +192,9 @@ def test_two_phones_offline_in_the_same_office_both_sync_and_the_chain_verifies(
             phone.set_offline(True)
             for i in range(3):
                 add_entry(page, f"手机{n}-{tag}-{i}")
-        for phone, page in zip(phones, pages, strict=True):
+        for phone in phones:  # signal returns to both at once: their replays meet on one chain
             phone.set_offline(False)
+        for page in pages:
             wait_synced(page)
         for n in range(2):
             for i in range(3):

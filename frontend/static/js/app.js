@@ -381,7 +381,7 @@ document.addEventListener("click", (event) => {
   if (target.matches("[data-correct]")) startCorrection(target);
   else if (target.matches("[data-cancel-correction]")) cancelCorrection(target.closest("form"));
   else if (target.matches("[data-print]")) window.print();
-  else if (target.id === "sync-now") flush();
+  else if (target.id === "sync-now") flush({ force: true });
 });
 document.addEventListener("input", (event) => {
   const form = event.target.closest?.("form[data-mutation]");
@@ -394,7 +394,7 @@ onOutboxEvent(async (event) => {
   if (event.type === "rejected") flash(t("rejected"), "error");
   if (event.type === "auth") banner("auth-banner", t("sign_in_again"), { label: t("sign_in"), run: () => { location.href = "/login?next=" + encodeURIComponent(location.pathname); } });
 });
-window.addEventListener("online", () => { showNetwork(); flush(); });
+window.addEventListener("online", () => { showNetwork(); flush({ force: true }); });
 window.addEventListener("offline", showNetwork);
 
 async function start() {

@@ -8,7 +8,6 @@ import { openDb, withStore, getMeta, setMeta, get, put, del } from "./idb.js";
 
 const BATCH = 50;
 const MAX_BACKOFF_MS = 60_000;
-let backoffMs = 0;
 let retryTimer = null;
 const listeners = new Set();
 
@@ -97,7 +96,7 @@ export async function resend(seq, data) {
   if (code === "id_reused" || (data && code === "stale_state")) changes.id = uuid();
   await update(seq, changes);
   emit({ type: "changed" });
-  return flush();
+  return flush({ force: true }); // the person asked for it: not held back by an earlier failure
 }
 
 /** Discard an entry for good (the page asks for confirmation first). */
@@ -127,19 +126,31 @@ async function uploadBlobs(entry, csrf) {
 class TransientError extends Error {}
 class AuthError extends Error {}
 
-function scheduleRetry() {
-  backoffMs = Math.min(backoffMs ? backoffMs * 2 : 1000, MAX_BACKOFF_MS);
-  clearTimeout(retryTimer);
+// NOTE: the backoff lives in IndexedDB, not in a variable: the pages and the service worker
+// (Background Sync) all send from one outbox, and each kept its own delay, so a failing server got
+// a retry from one of them every few hundred milliseconds.
+async function scheduleRetry() {
+  const backoffMs = Math.min((Number(await getMeta("backoff_ms")) || 0) * 2 || 1000, MAX_BACKOFF_MS);
   // Jitter so that many phones coming back online do not all retry at once.
-  retryTimer = setTimeout(() => flush(), backoffMs * (0.75 + Math.random() * 0.5));
+  const delay = backoffMs * (0.75 + Math.random() * 0.5);
+  await setMeta("backoff_ms", backoffMs);
+  await setMeta("retry_at", Date.now() + delay);
+  retryLater(delay);
 }
 
-/** Send everything pending, in order, in batches. Safe to call often: one flush runs at a time. */
-export async function flush() {
+function retryLater(delay) {
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(() => flush(), delay);
+}
+
+/** Send everything pending, in order, in batches. Safe to call often: one flush runs at a time.
+ * While the device is backing off after a failure, it waits for the retry time (and resolves to
+ * "waiting") unless `force` (the network just came back, or the person asked to sync now). */
+export async function flush({ force = false } = {}) {
   if (self.navigator?.locks) {
-    return self.navigator.locks.request("outbox-flush", { ifAvailable: true }, (lock) => (lock ? flushLocked() : null));
+    return self.navigator.locks.request("outbox-flush", { ifAvailable: true }, (lock) => (lock ? flushLocked(force) : null));
   }
-  return flushLocked();
+  return flushLocked(force);
 }
 
 /** A fresh CSRF token from the server (a cached page may carry an older one); null when signed out. */
@@ -156,8 +167,13 @@ async function refreshToken() {
   }
 }
 
-async function flushLocked(retried = false) {
+async function flushLocked(force = false, retried = false) {
   await openDb();
+  const retryAt = Number(await getMeta("retry_at")) || 0;
+  if (!force && Date.now() < retryAt) {
+    if (typeof window !== "undefined") retryLater(retryAt - Date.now()); // the worker has no timers to keep
+    return "waiting";
+  }
   const csrf = (await getMeta("csrf")) || "";
   let appliedAny = false;
   try {
@@ -214,12 +230,14 @@ async function flushLocked(retried = false) {
       await setMeta("last_sync", Date.now());
       emit({ type: "changed" });
     }
-    backoffMs = 0;
+    if (retryAt) { await setMeta("backoff_ms", 0); await setMeta("retry_at", 0); }
+    return "done";
   } catch (error) {
     await resetSending();
-    if (error instanceof AuthError && !retried && (await refreshToken())) return flushLocked(true);
+    if (error instanceof AuthError && !retried && (await refreshToken())) return flushLocked(true, true);
     if (error instanceof AuthError) emit({ type: "auth" });
-    else { emit({ type: "error", error: String(error) }); scheduleRetry(); }
+    else { emit({ type: "error", error: String(error) }); await scheduleRetry(); }
+    return "failed";
   } finally {
     if (appliedAny) emit({ type: "synced" });
     emit({ type: "changed" });
