@@ -60,6 +60,17 @@ def _previous_months(month: str, n: int) -> list[str]:
     return months[::-1]
 
 
+def _answered(offices: list[int] | None, since: datetime, until: datetime):
+    """The records satisfaction counts: reached, with an answer, recorded in the period (K1)."""
+    return (
+        _in(FollowupRecord.office, offices)
+        & FollowupRecord.reached.eq(True)
+        & FollowupRecord.satisfied.is_not_null()
+        & (FollowupRecord.recorded_at >= since)
+        & (FollowupRecord.recorded_at < until)
+    )
+
+
 async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int | None = None) -> dict:
     """K1 figures of a month (office calendar), each with its numerator, denominator and target."""
     offices = _offices(staff, office)
@@ -80,13 +91,7 @@ async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int 
     )
     on_time = sum(1 for o in orders if utc(o["completed_at"]) <= utc(o["due_at"]))
 
-    answers = await FollowupRecord.select(FollowupRecord.satisfied).where(
-        _in(FollowupRecord.office, offices)
-        & FollowupRecord.reached.eq(True)
-        & FollowupRecord.satisfied.is_not_null()
-        & (FollowupRecord.recorded_at >= since)
-        & (FollowupRecord.recorded_at < until)
-    )
+    answers = await FollowupRecord.select(FollowupRecord.satisfied).where(_answered(offices, since, until))
     satisfied = sum(1 for a in answers if a["satisfied"])
 
     complaints = await ServiceRequest.select(
@@ -184,7 +189,7 @@ async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int 
                 "whole": len(answers),
                 "value": percent(satisfied, len(answers)),
                 "target": TARGETS["satisfaction"],
-                "href": f"/followups?view=done&{q}",
+                "href": f"/reports/satisfaction?{q}",
             },
         ],
         "complaints": len(complaints),
@@ -215,6 +220,28 @@ async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int 
             {"label": _("Complaints unanswered after 3 days"), "value": lapsed, "href": "/complaints?view=lapsed"},
         ],
     }
+
+
+async def satisfaction_records(staff: CurrentStaff, month: str, office: int | None = None) -> list[dict]:
+    """The records behind the satisfaction figure, by the same condition (its link)."""
+    offices = _offices(staff, office)
+    since, until = month_bounds(month, ZoneInfo(staff.office_time_zone))
+    return await (
+        FollowupRecord.select(
+            FollowupRecord.id,
+            FollowupRecord.task,
+            FollowupRecord.satisfied,
+            FollowupRecord.words,
+            FollowupRecord.recorded_at,
+            FollowupRecord.staff.display_name.as_alias("staff_name"),
+            FollowupRecord.office.name.as_alias("office_name"),
+            FollowupRecord.task.rule.as_alias("rule"),
+            FollowupRecord.task.request.description.as_alias("description"),
+            FollowupRecord.task.request.unit.number.as_alias("unit_number"),
+        )
+        .where(_answered(offices, since, until))
+        .order_by(FollowupRecord.recorded_at)
+    )
 
 
 async def per_office(staff: CurrentStaff, month: str, now: datetime) -> list[dict]:
@@ -453,4 +480,5 @@ __all__ = [
     "month_of",
     "per_office",
     "recurring_problems",
+    "satisfaction_records",
 ]

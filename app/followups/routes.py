@@ -343,6 +343,16 @@ async def monthly_report(
     return page(request, "followups/monthly.html", **context)
 
 
+@get("/reports/satisfaction", opt=FIGURES)
+async def satisfaction_page(
+    request: Request, month: FromQuery[str | None] = None, office: FromQuery[int | None] = None
+) -> Template:
+    """The follow-up answers the satisfaction figure counts (recorded that month)."""
+    month = _month(request, month)
+    rows = await figures.satisfaction_records(current_staff(request), month, office)
+    return page(request, "followups/satisfaction.html", rows=rows, month=month, office=office, rules=RULES)
+
+
 @get("/reports/export.csv", opt=FIGURES)
 async def export_csv(
     request: Request,
@@ -377,5 +387,6 @@ ROUTES = [
     consultation_topics,
     reports_page,
     monthly_report,
+    satisfaction_page,
     export_csv,
 ]

@@ -120,6 +120,12 @@ async def _rectify(ctx: ApplyContext, m: FollowupRecordMutation, task: dict, wor
     )
 
 
+def may_record(staff: CurrentStaff, task: dict) -> bool:
+    """C4: a personal task (F1, F2, F6: `assignee_role` "") only by its assignee; a role's task
+    (F3, F4, F4S, F5) by anyone of the role; a supervisor or manager on anyone's behalf."""
+    return staff.role in RECORD_ON_BEHALF or task["assignee"] == staff.id or task["assignee_role"] == staff.role
+
+
 async def apply_record(ctx: ApplyContext, m: FollowupRecordMutation) -> None:
     """`followup.record` (F1–F6): validate, store the attempt; reached closes the task; not
     satisfied reopens rectification (F6)."""
@@ -127,8 +133,7 @@ async def apply_record(ctx: ApplyContext, m: FollowupRecordMutation) -> None:
     if staff.role not in FOLLOWUP_ROLES:
         raise RuleViolation("forbidden", _("Your role does not make follow-ups."))
     task = await _task_for_record(ctx, data.task_id)
-    mine = task["assignee"] == staff.id or task["assignee_role"] == staff.role or staff.role in RECORD_ON_BEHALF
-    if not mine:
+    if not may_record(staff, task):
         raise RuleViolation("not_assignee", _("This follow-up is assigned to someone else."))
     words = " ".join(data.words.split()) if data.words else ""
     reached = bool(data.reached)
@@ -225,13 +230,14 @@ async def list_tasks(
     until: datetime | None = None,
     rule: str = "",
 ) -> list[dict]:
-    """Follow-up tasks: mine (assigned to me or my role), open, overdue, done; optionally those made in a period."""
+    """Follow-up tasks: mine (assigned to me, or to my role: F3–F5), open, overdue, done; optionally
+    those made in a period."""
     if staff.role not in READERS:
         raise Forbidden()
     query = FollowupTask.select(*_TASK_COLUMNS)
     if (cond := scope(staff, FollowupTask.office, office)) is not None:
         query = query.where(cond)
-    if view == "mine":
+    if view == "mine":  # personal tasks have assignee_role "", which is nobody's role (C4)
         query = query.where(
             (FollowupTask.state == "open")
             & ((FollowupTask.assignee == staff.id) | (FollowupTask.assignee_role == staff.role))
@@ -285,10 +291,7 @@ async def get_task(staff: CurrentStaff, task_id: UUID, now: datetime) -> dict:
         .where(Rectification.task == task_id)
         .order_by(Rectification.created_at)
     )
-    task["can_record"] = task["office"] == staff.office_id and (
-        staff.role in RECORD_ON_BEHALF
-        or (staff.role in FOLLOWUP_ROLES and (task["assignee"] == staff.id or task["assignee_role"] == staff.role))
-    )
+    task["can_record"] = task["office"] == staff.office_id and staff.role in FOLLOWUP_ROLES and may_record(staff, task)
     return task
 
 

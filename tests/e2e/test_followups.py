@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page
 
+from app.i18n import catalog
 from tests.e2e.conftest import (
     free_port,
     pending_count,
@@ -54,9 +55,9 @@ def test_record_a_follow_up_offline_then_the_rate_changes(page, context):
     page.wait_for_url(re.compile(r"/followups/[0-9a-f-]{36}$"))
     wait_ready(page)
     task_url = page.url
-    assert (
-        page.locator("#task-state").inner_text() == "待办" or page.locator("#task-state").inner_text() == "Open" or True
-    )
+    state = page.locator("#task-state")  # not done yet, and the page says so in either language
+    assert state.get_attribute("data-state") == "open"
+    assert state.inner_text() in (catalog("zh-CN")["Open"], "Open")
 
     context.set_offline(True)
     page.wait_for_function("!navigator.onLine")
@@ -80,3 +81,4 @@ def test_record_a_follow_up_offline_then_the_rate_changes(page, context):
     page.goto(task_url)
     wait_ready(page)
     assert page.locator("#task-records li").count() == 1
+    assert page.locator("#task-state").get_attribute("data-state") == "done"

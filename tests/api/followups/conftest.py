@@ -53,12 +53,14 @@ class Actor:
 
 @pytest.fixture
 async def people(app, office, make_staff, new_client):
-    """Front desk, duty, a technician, the engineering lead, the supervisor and the manager of one office."""
+    """Two front-desk clerks, a technician, the engineering lead, the supervisor, the manager and a
+    patrol officer of one office."""
     await seed_office_defaults(office["id"])
     actors: dict = {"office": office}
     clients = []
     for name, role in [
         ("frontdesk", "frontdesk"),
+        ("desk2", "frontdesk"),
         ("tech", "technician"),
         ("lead", "engineering_lead"),
         ("supervisor", "supervisor"),

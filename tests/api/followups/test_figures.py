@@ -3,10 +3,15 @@ scoping (qa across offices, others their own)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from collections import Counter
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
-from app.followups.figures import dashboard
+from app.auth.service import staff_for_token, start_session
+from app.followups.complaints import list_complaints
+from app.followups.figures import dashboard, per_office
 from app.followups.rules import generate_followups
 from app.followups.tables import Complaint, FollowupRecord, FollowupTask
 from app.work.tables import ServiceRequest, WorkOrder
@@ -15,8 +20,8 @@ from tests.api.followups.conftest import local, make_order, make_request
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def in_october(value: datetime) -> bool:
-    return value.astimezone(TZ).strftime("%Y-%m") == "2026-10"
+def in_october(value: datetime | None) -> bool:
+    return value is not None and value.astimezone(TZ).strftime("%Y-%m") == "2026-10"
 
 
 async def build_october(people) -> None:
@@ -40,72 +45,101 @@ async def build_october(people) -> None:
         assert (await fd.send("followup.record", data, recorded_at=local(2026, 10, 21, 10, n)))["status"] == "applied"
     data = {"task_id": str(tasks[4]["id"]), "method": "phone", "reached": 0}
     assert (await fd.send("followup.record", data, recorded_at=local(2026, 10, 21, 11, 0)))["status"] == "applied"
-    # Complaints: three in October in two buildings, one classified; one in September.
+    # Complaints: four in October in two buildings, three classified; one in September.
     c1 = await make_request(office, fd.id, kind="complaint", at=local(2026, 10, 3, 9, 0), unit=units[0])
-    await make_request(office, fd.id, kind="complaint", at=local(2026, 10, 4, 9, 0), unit=units[1])
-    await make_request(office, fd.id, kind="complaint", at=local(2026, 10, 31, 23, 30), unit=units[2])
+    c2 = await make_request(office, fd.id, kind="complaint", at=local(2026, 10, 4, 9, 0), unit=units[1])
+    c3 = await make_request(office, fd.id, kind="complaint", at=local(2026, 10, 31, 23, 30), unit=units[2])
+    await make_request(office, fd.id, kind="complaint", at=local(2026, 10, 20, 9, 0), unit=units[3])
     await make_request(office, fd.id, kind="complaint", at=local(2026, 9, 30, 23, 30), unit=units[2])
     await Complaint.insert(
         Complaint(
             office=office["id"], request=c1, classification="service", answer="好", answered_at=local(2026, 10, 4, 9, 0)
-        )
+        ),
+        Complaint(office=office["id"], request=c2, classification="service"),  # classified, never answered
+        Complaint(office=office["id"], request=c3, classification="venting"),
     )
 
 
+async def october_rates(office_id: int) -> dict[str, tuple[int, int]]:
+    """K1 of October computed here from an office's raw rows: (part, whole) of each rate."""
+    tasks = [
+        t for t in await FollowupTask.select().where(FollowupTask.office == office_id) if in_october(t["created_at"])
+    ]
+    orders = [
+        o
+        for o in await WorkOrder.select().where(WorkOrder.office == office_id)
+        if o["state"] in ("completed", "resolved") and in_october(o["completed_at"])
+    ]
+    records = [
+        r
+        for r in await FollowupRecord.select().where(FollowupRecord.office == office_id)
+        if in_october(r["recorded_at"]) and r["reached"] and r["satisfied"] is not None
+    ]
+    return {
+        "followup_rate": (sum(t["state"] == "done" for t in tasks), len(tasks)),
+        "on_time": (sum(o["completed_at"] <= o["due_at"] for o in orders), len(orders)),
+        "satisfaction": (sum(bool(r["satisfied"]) for r in records), len(records)),
+    }
+
+
+async def october_complaints(office_id: int) -> list[dict]:
+    rows = await ServiceRequest.select(
+        ServiceRequest.id,
+        ServiceRequest.state,
+        ServiceRequest.recorded_at,
+        ServiceRequest.unit.building.name.as_alias("b"),
+    ).where((ServiceRequest.office == office_id) & (ServiceRequest.kind == "complaint"))
+    return [c for c in rows if in_october(c["recorded_at"])]
+
+
+async def open_order(office: dict, owner: int, due_at: datetime, state: str = "dispatched") -> None:
+    """A work order not done yet, due at `due_at`."""
+    order = await make_order(office, owner, None)
+    await WorkOrder.update({WorkOrder.due_at: due_at, WorkOrder.state: state}).where(WorkOrder.id == order["id"])
+
+
+def code_of(href: str) -> str:
+    return parse_qs(urlsplit(href).query)["classification"][0]
+
+
 async def test_dashboard_equals_figures_computed_from_the_raw_records(people, other_office, make_staff):
-    """Follow-up rate, on-time completion, satisfaction, complaint count and hot spots, each computed
-    independently from the rows; another office's records never count."""
-    office, sup = people["office"], people["supervisor"]
+    """Follow-up rate, on-time completion, satisfaction, complaints by kind and building, overdue items,
+    and qa's per-office table, each computed independently from the rows; another office's records
+    never count."""
+    office, sup, fd = people["office"], people["supervisor"], people["frontdesk"]
     await build_october(people)
     stranger = await make_staff(other_office["id"], "frontdesk")
     await make_order(other_office, stranger["id"], local(2026, 10, 6, 10, 0), due_hours=1)
     await make_request(other_office, stranger["id"], kind="complaint", at=local(2026, 10, 6, 9, 0))
-
+    await generate_followups(other_office["id"], local(2026, 10, 20, 9, 0))
     now = local(2026, 11, 2, 9, 0)
+    await open_order(office, fd.id, local(2026, 10, 30, 10, 0))
+    await open_order(office, fd.id, local(2026, 11, 1, 10, 0), state="escalated")
+    await open_order(office, fd.id, local(2026, 11, 5, 10, 0), state="accepted")  # not due yet
+    await open_order(other_office, stranger["id"], local(2026, 10, 30, 10, 0))
+
     figures = await dashboard(await sup.current(), "2026-10", now)
     rates = {r["code"]: r for r in figures["rates"]}
+    expected = await october_rates(office["id"])
+    assert {code: (r["part"], r["whole"]) for code, r in rates.items()} == expected
+    assert all(r["value"] == round(100 * r["part"] / r["whole"], 1) for r in rates.values())
+    # The fixture is not trivial: 4 follow-ups done, 2 of 6 orders late, 3 of 4 answers satisfied.
+    assert expected["followup_rate"][0] == 4 and expected["followup_rate"][1] >= 5
+    assert expected["on_time"] == (4, 6) and expected["satisfaction"] == (3, 4)
 
-    tasks = [
-        t for t in await FollowupTask.select().where(FollowupTask.office == office["id"]) if in_october(t["created_at"])
-    ]
-    done = [t for t in tasks if t["state"] == "done"]
-    assert (rates["followup_rate"]["part"], rates["followup_rate"]["whole"]) == (len(done), len(tasks))
-    assert rates["followup_rate"]["value"] == round(100 * len(done) / len(tasks), 1)
-    assert len(tasks) >= 5 and len(done) == 4
-
-    orders = [
-        o
-        for o in await WorkOrder.select().where(WorkOrder.office == office["id"])
-        if o["completed_at"] and in_october(o["completed_at"])
-    ]
-    timely = [o for o in orders if o["completed_at"] <= o["due_at"]]
-    assert (rates["on_time"]["part"], rates["on_time"]["whole"]) == (len(timely), len(orders)) == (4, 6)
-    assert rates["on_time"]["value"] == round(100 * 4 / 6, 1)
-
-    records = [
-        r
-        for r in await FollowupRecord.select().where(FollowupRecord.office == office["id"])
-        if in_october(r["recorded_at"]) and r["reached"] and r["satisfied"] is not None
-    ]
-    happy = [r for r in records if r["satisfied"]]
-    assert (rates["satisfaction"]["part"], rates["satisfaction"]["whole"]) == (len(happy), len(records)) == (3, 4)
-    assert rates["satisfaction"]["value"] == 75.0
-
-    complaints = [
-        c
-        for c in await ServiceRequest.select(
-            ServiceRequest.id, ServiceRequest.recorded_at, ServiceRequest.unit.building.name.as_alias("b")
-        ).where((ServiceRequest.office == office["id"]) & (ServiceRequest.kind == "complaint"))
-        if in_october(c["recorded_at"])
-    ]
-    assert figures["complaints"] == len(complaints) == 3
-    by_building: dict[str, int] = {}
-    for c in complaints:
-        by_building[c["b"]] = by_building.get(c["b"], 0) + 1
-    assert {b["label"]: b["value"] for b in figures["by_building"]} == by_building
-    assert sum(b["value"] for b in figures["by_class"]) == 3
+    complaints = await october_complaints(office["id"])
+    classes = {
+        c["request"]: c["classification"]
+        for c in await Complaint.select().where(Complaint.request.is_in([c["id"] for c in complaints]))
+    }
+    by_class = Counter(classes.get(c["id"]) or "unclassified" for c in complaints)
+    assert figures["complaints"] == len(complaints) == 4
+    assert {code_of(b["href"]): b["value"] for b in figures["by_class"]} == by_class
+    assert by_class == {"service": 2, "venting": 1, "unclassified": 1}  # each kind, not only the sum
+    assert {b["label"]: b["value"] for b in figures["by_building"]} == Counter(c["b"] for c in complaints)
     months = {m["label"]: m["value"] for m in figures["by_month"]}
-    assert months["26-10"] == 3 and months["26-09"] == 1
+    assert months["26-10"] == len(complaints) and months["26-09"] == 1
+
     overdue = {o["href"]: o["value"] for o in figures["overdue"]}
     open_late = [
         t
@@ -113,10 +147,38 @@ async def test_dashboard_equals_figures_computed_from_the_raw_records(people, ot
         if t["state"] == "open" and t["due_at"] < now
     ]
     assert overdue["/followups?view=overdue"] == len(open_late)
-    # Unanswered after 3 days at `now`: 4 October and 30 September (3 October was answered; 31 October
-    # is still within its 3 days).
-    assert overdue["/complaints?view=lapsed"] == 2
+    late_orders = [
+        o
+        for o in await WorkOrder.select().where(WorkOrder.office == office["id"])
+        if o["state"] not in ("completed", "resolved") and o["due_at"] < now
+    ]
+    assert overdue["/work/orders?view=overdue"] == len(late_orders) == 3  # and the rectification of 21 October
+    # C3: not closed, not answered, and received more than 3 days before `now` (any month).
+    answered = {c["request"] for c in await Complaint.select() if c["answered_at"] is not None}
+    lapsed = {
+        c["id"]
+        for c in await ServiceRequest.select(ServiceRequest.id, ServiceRequest.state, ServiceRequest.recorded_at).where(
+            (ServiceRequest.office == office["id"]) & (ServiceRequest.kind == "complaint")
+        )
+        if c["state"] != "closed" and c["recorded_at"] < now - timedelta(days=3) and c["id"] not in answered
+    }
+    assert lapsed and overdue["/complaints?view=lapsed"] == len(lapsed)
+    assert {c["id"] for c in await list_complaints(await sup.current(), "lapsed", now)} == lapsed  # its link
     assert all(r["href"] for r in figures["rates"])  # every figure links to its records
+
+    qa = await make_staff(other_office["id"], "qa")
+    qa_staff = await staff_for_token(await start_session(qa["id"], "pytest"))
+    table = {row["id"]: row for row in await per_office(qa_staff, "2026-10", now)}
+    for office_id in (office["id"], other_office["id"]):
+        row = table[office_id]
+        assert {r["code"]: (r["part"], r["whole"]) for r in row["rates"]} == await october_rates(office_id)
+        assert row["complaints"] == len(await october_complaints(office_id))
+    # The other office's figures differ from this one's, so a mixed-up row would show.
+    assert await october_rates(other_office["id"]) == {
+        "followup_rate": (0, 1),
+        "on_time": (0, 1),
+        "satisfaction": (0, 0),
+    }
 
 
 async def test_pages_csv_and_scoping(people, make_staff):
@@ -146,3 +208,37 @@ async def test_pages_csv_and_scoping(people, make_staff):
     assert listing.status_code == 200
     draws = await sup.client.get("/followups/draws")
     assert draws.status_code == 200
+
+
+async def test_satisfaction_links_to_exactly_the_records_it_counts(people):
+    """K1: satisfaction counts the answers recorded in the month, whatever month their task was made
+    in; its link lists exactly those records (not the tasks made that month)."""
+    office, fd, sup = people["office"], people["frontdesk"], people["supervisor"]
+    september = await make_order(office, fd.id, local(2026, 9, 28, 10, 0))
+    await generate_followups(office["id"], local(2026, 9, 29, 9, 0))  # its task is made in September
+    october = await make_order(office, fd.id, local(2026, 10, 25, 10, 0))
+    await generate_followups(office["id"], local(2026, 10, 26, 9, 0))
+    early = (await FollowupTask.select().where(FollowupTask.key == f"F2:{september['id']}").first())["id"]
+    late = (await FollowupTask.select().where(FollowupTask.key == f"F2:{october['id']}").first())["id"]
+    answers = [
+        (fd, early, {"reached": 0}, local(2026, 10, 1, 10, 0)),  # not reached: no answer to count
+        (fd, early, {"reached": 1, "satisfied": 0, "words": "还在漏"}, local(2026, 10, 2, 10, 0)),
+        (sup, early, {"reached": 1, "satisfied": 1}, local(2026, 10, 3, 10, 0)),  # a second answer counts too
+        (fd, late, {"reached": 1, "satisfied": 1}, local(2026, 11, 1, 10, 0)),  # November's
+    ]
+    for actor, task_id, data, at in answers:
+        data = {"task_id": str(task_id), "method": "phone", **data}
+        assert (await actor.send("followup.record", data, recorded_at=at))["status"] == "applied"
+
+    figures = await dashboard(await sup.current(), "2026-10", local(2026, 11, 2, 9, 0))
+    (rate,) = [r for r in figures["rates"] if r["code"] == "satisfaction"]
+    counted = {
+        str(r["id"])
+        for r in await FollowupRecord.select().where(FollowupRecord.office == office["id"])
+        if in_october(r["recorded_at"]) and r["reached"] and r["satisfied"] is not None
+    }
+    assert (rate["part"], rate["whole"]) == (1, len(counted)) == (1, 2)
+    page = await sup.client.get(rate["href"])
+    assert page.status_code == 200 and "<html" in page.text
+    assert set(re.findall(r'data-record-id="([0-9a-f-]{36})"', page.text)) == counted
+    assert (await fd.client.get(rate["href"])).status_code == 403

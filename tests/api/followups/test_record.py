@@ -9,9 +9,10 @@ import zlib
 from datetime import UTC, datetime, timedelta
 
 from app.followups.rules import generate_followups
-from app.followups.tables import FollowupRecord, FollowupTask, Rectification
+from app.followups.service import get_task, list_tasks
+from app.followups.tables import Complaint, FollowupRecord, FollowupTask, Rectification
 from app.work.tables import ServiceRequest, WorkOrder
-from tests.api.followups.conftest import make_order
+from tests.api.followups.conftest import local, make_order, make_request
 
 
 def png(text: str) -> bytes:
@@ -156,3 +157,37 @@ async def test_plain_form_fallback_and_pages(people):
     listing = await fd.client.get("/followups?view=done")
     assert str(task["id"]) in listing.text
     assert (await people["patrol"].client.get("/followups")).status_code == 403
+
+
+async def test_a_first_responders_follow_ups_are_theirs_alone(people):
+    """C4, F1, F2: a complaint's and a repair's follow-ups are listed under "mine" for their first
+    responder only, and only they (or a supervisor) record them; a sampled task of the desk's role
+    (F4) is still anyone's at the desk, and F3 the engineering lead's."""
+    office, fd, desk2, sup, lead = (people[k] for k in ("office", "frontdesk", "desk2", "supervisor", "lead"))
+    thursday = local(2026, 11, 12, 10, 0)
+    own = await make_order(office, fd.id, thursday)
+    other = await make_order(office, desk2.id, thursday)
+    paid = await make_order(office, desk2.id, thursday, paid=True, charges_fen=8_000)
+    complaint = await make_request(office, fd.id, kind="complaint", at=thursday)
+    await Complaint.insert(Complaint(office=office["id"], request=complaint, answered_at=local(2026, 11, 13, 9, 0)))
+    now = local(2026, 11, 16, 8, 0)  # Monday: the weekly samples are drawn too
+    await generate_followups(office["id"], now)
+
+    async def mine(actor) -> set[str]:
+        tasks = await list_tasks(await actor.current(), "mine", now)
+        return {f"{t['rule']}:{t['work_order'] or t['request']}" for t in tasks}
+
+    f2, f1, f4 = f"F2:{own['id']}", f"F1:{complaint}", f"F4:{paid['id']}"
+    assert await mine(fd) == {f2, f1, f4}
+    assert await mine(desk2) == {f"F2:{other['id']}", f4}
+    assert {k[:3] for k in await mine(lead)} == {"F3:"}
+
+    tasks = {t["key"]: t for t in await FollowupTask.select().where(FollowupTask.office == office["id"])}
+    assert not (await get_task(await desk2.current(), tasks[f2]["id"], now))["can_record"]
+    assert 'id="followup-form"' not in (await desk2.client.get(f"/followups/{tasks[f2]['id']}")).text
+    refused = await desk2.send("followup.record", record(tasks[f2]["id"]))
+    assert refused["status"] == "rejected" and refused["error"]["code"] == "not_assignee"
+    assert (await fd.send("followup.record", record(tasks[f2]["id"])))["status"] == "applied"
+    assert (await sup.send("followup.record", record(tasks[f1]["id"])))["status"] == "applied"  # on behalf
+    assert (await desk2.send("followup.record", record(tasks[f4]["id"])))["status"] == "applied"
+    assert await FollowupRecord.count().where(FollowupRecord.task == tasks[f2]["id"]) == 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import random
 from datetime import date, timedelta
 
 import pytest
@@ -97,12 +99,6 @@ async def test_f4_seven_paid_services_in_a_week_sample_at_least_five(people):
 
     monday = local(2026, 11, 16, 8, 0)
     await generate_followups(office["id"], monday)
-    sampled = await tasks_of(office["id"], "F4")
-    supervisor = await tasks_of(office["id"], "F4S")
-    assert len(sampled) + len(supervisor) >= 5
-    assert quota(7, 60) == 5
-    ids = {t["work_order"] for t in sampled} | {t["work_order"] for t in supervisor}
-    assert ids <= {o["id"] for o in orders}
     (drawn,) = (
         await FollowupDraw.select()
         .where(
@@ -110,12 +106,28 @@ async def test_f4_seven_paid_services_in_a_week_sample_at_least_five(people):
         )
         .output(load_json=True)
     )
-    assert drawn["quota"] == 5
-    assert sorted(drawn["population"]) == sorted(str(o["id"]) for o in orders)
-    assert drawn["forced"] == [str(orders[0]["id"])]
+    assert drawn["population"] == sorted(str(o["id"]) for o in orders)
+    assert drawn["forced"] == [str(orders[0]["id"])]  # the 300-yuan one, with the supervisor
+    assert drawn["quota"] == quota(7, 60) == 5
+    # The tasks are exactly what the stored draw says: its choice (front desk) and its forced ids (F4S).
+    sampled = {str(t["work_order"]) for t in await tasks_of(office["id"], "F4")}
+    supervisor = {str(t["work_order"]) for t in await tasks_of(office["id"], "F4S")}
+    assert sampled == set(drawn["chosen"]) and supervisor == set(drawn["forced"])
+    covered = sampled | supervisor
+    assert covered <= set(drawn["population"]) and len(covered) == drawn["quota"] >= 5  # ≥ 5 of the 7
+    # Redone from the stored seed by the documented algorithm, it gives the stored choice.
+    candidates = sorted(set(drawn["population"]) - set(drawn["forced"]))
+    k = drawn["quota"] - len(drawn["forced"])
+    assert sorted(random.Random(drawn["seed"]).sample(candidates, k)) == sorted(drawn["chosen"])
     assert verify_draw(drawn)
-    tampered = {**drawn, "chosen": sorted(drawn["population"])[:4]}
-    assert not verify_draw(tampered) or tampered["chosen"] == drawn["chosen"]
+    # Tampering: a population without one chosen id, or a seed that draws differently, no longer matches.
+    assert not verify_draw({**drawn, "population": [i for i in drawn["population"] if i != drawn["chosen"][0]]})
+    other_seed = next(
+        seed
+        for seed in (f"{drawn['seed']}{n}" for n in itertools.count())
+        if sorted(random.Random(seed).sample(candidates, k)) != sorted(drawn["chosen"])
+    )
+    assert not verify_draw({**drawn, "seed": other_seed})
     await generate_followups(office["id"], monday + timedelta(days=1))  # no second draw
     assert len(await tasks_of(office["id"], "F4")) == len(sampled)
 
