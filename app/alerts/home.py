@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.alerts._reading import open_for
+from app.alerts._lists import open_for
 from app.auth.schemas import CurrentStaff
 from app.i18n import _
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 import msgspec
 
+from app.alerts.schemas import WebhookPayload
 from app.alerts.senders import Senders, SendResult
 from app.alerts.service import office_settings, utc, webhook_settings_dict
 from app.alerts.tables import AlertDelivery, AlertEvent, PushSubscription
@@ -99,8 +100,8 @@ async def _send(row: dict, senders: Senders, webhooks: dict[int, dict], now: dat
         urgency = "high" if row["needs_ack"] else "normal"
         ttl = 12 * 3600
         return await senders.push(row, row["payload"].encode(), ttl=ttl, urgency=urgency, now=now)
-    message = msgspec.json.decode(row["payload"])
-    return await senders.webhook(webhooks[row["office"]], message["text"], message.get("mobiles") or [])
+    message = msgspec.json.decode(row["payload"], type=WebhookPayload)
+    return await senders.webhook(webhooks[row["office"]], message.text, message.mobiles)
 
 
 async def drain_once(senders: Senders, now: datetime | None = None, limit: int = 100) -> DrainStats:
@@ -121,6 +122,13 @@ async def drain_once(senders: Senders, now: datetime | None = None, limit: int =
 
     results = await asyncio.gather(*(send(row) for row in rows))
     return await record(token, rows, list(results), now)
+
+
+def whom(row: dict) -> str:
+    """Who a message was for, for the record: a push's device; the people a group post named."""
+    if row["channel"] == "webhook":
+        return msgspec.json.decode(row["payload"], type=WebhookPayload).names
+    return row["device"] or ""
 
 
 async def record(token: str, rows: list[dict], results: list[SendResult], now: datetime) -> DrainStats:
@@ -148,18 +156,18 @@ async def record(token: str, rows: list[dict], results: list[SendResult], now: d
 
     async with write_transaction():
         for row, result in zip(rows, results, strict=True):
-            device = row["device"] or ""
+            to = whom(row)
             code = f"HTTP {result.status}" if result.status else ""
             if result.ok:
                 sent.append(row["id"])
                 stats.sent += 1
-                event(row, "delivered", device)
+                event(row, "delivered", to)
             elif row["channel"] == "push" and result.status in GONE_STATUSES:
                 gone.append(row["id"])
                 if row["sub_id"] is not None:
                     gone_subs.add(row["sub_id"])
                 stats.gone += 1
-                event(row, "gone", f"{device} {code}".strip())
+                event(row, "gone", f"{to} {code}".strip())
             else:
                 again = retryable(row["channel"], result) and row["attempts"] < MAX_ATTEMPTS
                 values = {
@@ -175,7 +183,7 @@ async def record(token: str, rows: list[dict], results: list[SendResult], now: d
                 else:
                     stats.failed += 1
                 await AlertDelivery.update(values).where((AlertDelivery.id == row["id"]) & mine)
-                event(row, "retry" if again else "failed", " ".join(p for p in (device, code, result.error) if p))
+                event(row, "retry" if again else "failed", " ".join(p for p in (to, code, result.error) if p))
         if sent:
             await AlertDelivery.update(
                 {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -15,7 +15,8 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Response, ServerSentEvent, Template
 
 from app.alerts import service, stream
-from app.alerts._reading import ACTIONS, DELIVERY_STATUSES, OFFICE_VIEW_ROLES, STATUSES, alert_detail, alerts_page
+from app.alerts._lists import OFFICE_VIEW_ROLES, alerts_page
+from app.alerts._reading import ACTIONS, DELIVERY_STATUSES, STATUSES, alert_detail
 from app.alerts._reading import mark_opened as _mark_opened
 from app.alerts.kinds import CHANNELS, MAX_STEPS, TARGETS, configurable_kinds
 from app.alerts.schemas import AlertAcknowledge, SubscriptionIn
@@ -28,6 +29,7 @@ from app.sync.service import apply_batch
 from app.web import current_staff, is_htmx, page
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Part = Literal["open", "acknowledged", "history"]  # app.alerts._lists.PARTS
 EDITORS = {"roles": service.SETTINGS_EDITORS}
 _LABELS = {"actions": ACTIONS, "statuses": STATUSES, "delivery_statuses": DELIVERY_STATUSES, "channel_names": CHANNELS}
 
@@ -41,10 +43,15 @@ def _error_json(status: int, code: str, message: str, field: str | None = None) 
 
 
 @get("/alerts")
-async def alerts_list(request: Request, show: FromQuery[str] = "mine") -> Template:
-    """Open alerts waiting for acknowledgement, then acknowledged and past ones."""
+async def alerts_list(
+    request: Request,
+    show: FromQuery[str] = "mine",
+    part: FromQuery[Part | None] = None,
+    before: FromQuery[UUID | None] = None,
+) -> Template:
+    """Open, acknowledged and past alerts, newest first; `part` and `before` page one part back in time."""
     staff = current_staff(request)
-    context = await alerts_page(staff, show)
+    context = await alerts_page(staff, show, part, before)
     template = "alerts/_list.html" if is_htmx(request) else "alerts/list.html"
     return page(
         request,

@@ -1,5 +1,5 @@
 """Boundary Structs of the alerts domain: the browser's push subscription, the acknowledgement
-mutation, the office's alert settings, and the push payload."""
+mutation, the office's alert settings, and the push and group-post payloads."""
 
 from __future__ import annotations
 
@@ -68,3 +68,21 @@ class PushPayload(msgspec.Struct, omit_defaults=True):
     kind: str
     needs_ack: bool = False
     level: int = 0
+
+
+class Addressee(msgspec.Struct):
+    id: int  # staff id
+    name: str  # display name when the post was queued
+
+
+class WebhookPayload(msgspec.Struct):
+    """A queued group post: its text, the mobiles it @-mentions, and the people it was for
+    (recorded with the delivery, so the record says whom the group channel reached)."""
+
+    text: str
+    mobiles: list[str] = []
+    to: list[Addressee] = []  # empty for posts naming nobody (acknowledged, test message)
+
+    @property
+    def names(self) -> str:
+        return "、".join(person.name for person in self.to)

@@ -29,7 +29,7 @@ from app.alerts._settings import (  # noqa: F401  (re-exported)
     webhook_settings_dict,
 )
 from app.alerts.kinds import KINDS, RECIPIENTS, TARGETS, LadderStep
-from app.alerts.schemas import AlertAcknowledge, PushPayload
+from app.alerts.schemas import Addressee, AlertAcknowledge, PushPayload, WebhookPayload
 from app.alerts.tables import Alert, AlertDelivery, AlertEvent, AlertRecipient, PushSubscription
 from app.auth.schemas import CurrentStaff
 from app.auth.tables import Staff
@@ -225,7 +225,7 @@ async def _notify(alert: dict, level: int, people: list[dict], now: datetime) ->
         if (await office_settings(alert["office"])).has_webhook:
             with language(get_settings().default_language):
                 text = _webhook_text(alert, level, people)
-            await queue_webhook(alert, level, text, [p["phone"] for p in people if p["phone"]], now)
+            await queue_webhook(alert, level, text, now, people)
         else:
             events.append({"action": "no_webhook", "level": level, "channel": "webhook"})
     await _record(alert, now, events)
@@ -286,9 +286,14 @@ def _delivery(alert: dict, level: int, channel: str, payload: str, now: datetime
     )
 
 
-async def queue_webhook(alert: dict, level: int, text: str, mobiles: list[str], now: datetime) -> None:
-    payload = msgspec.json.encode({"text": text, "mobiles": mobiles}).decode()
-    await AlertDelivery.insert(_delivery(alert, level, "webhook", payload, now))
+async def queue_webhook(alert: dict, level: int, text: str, now: datetime, people: Sequence[dict] = ()) -> None:
+    """Queue a group post; it @-mentions `people` by mobile and keeps who they were for the record."""
+    payload = WebhookPayload(
+        text=text,
+        mobiles=[p["phone"] for p in people if p["phone"]],
+        to=[Addressee(id=p["id"], name=p["display_name"]) for p in people],
+    )
+    await AlertDelivery.insert(_delivery(alert, level, "webhook", msgspec.json.encode(payload).decode(), now))
 
 
 def _alert_link(alert: dict) -> str:
@@ -396,7 +401,7 @@ async def acknowledge(staff: CurrentStaff, alert_id: UUID, note: str = "", now: 
                 "Acknowledged by %(name)s.", name=staff.display_name
             )
             text += f" {note}" if note else ""
-        await queue_webhook(alert, alert["level"], text + _alert_link(alert), [], now)
+        await queue_webhook(alert, alert["level"], text + _alert_link(alert), now)
         await signals.announce()
     return bool(stopped)
 
@@ -474,7 +479,7 @@ async def send_webhook_test(staff: CurrentStaff, now: datetime | None = None) ->
             text = f"【{_('Test message')}】" + _(
                 "Test message from the service-centre app, sent by %(name)s.", name=staff.display_name
             )
-        await queue_webhook(alert, 0, text + _alert_link(alert), [], now)
+        await queue_webhook(alert, 0, text + _alert_link(alert), now)
         await _record(alert, now, [{"action": "raised", "staff": staff.id}])
         await signals.announce()
     return alert["id"]

@@ -21,7 +21,7 @@ import msgspec
 from litestar.response import ServerSentEventMessage
 
 from app.alerts import signals
-from app.alerts._reading import open_for
+from app.alerts._lists import open_for
 from app.alerts.service import kind_label, utc
 from app.alerts.tables import AlertEvent, AlertRecipient
 from app.auth.schemas import CurrentStaff

@@ -1,7 +1,8 @@
 """Issue: alerts that reach a person (W6, D6, D7) — in Chromium at 390×844.
 
 - A push message delivered through the DevTools protocol runs the service worker's real `push`
-  handler: a notification is shown, the open page hears of it, and tapping through opens the alert.
+  handler: a notification is shown, the open page hears of it, and tapping through opens the alert;
+  a click on the notification, dispatched in the worker, runs its `notificationclick` handler.
 - An alert raised on the server appears on an open page at once (server-sent events), is opened
   and acknowledged there.
 - Where the browser has no push service (many Android phones in mainland China), the profile page
@@ -49,6 +50,58 @@ def notifications(page: Page) -> list[dict]:
              .then((r) => r.getNotifications())
              .then((list) => list.map((n) => ({title: n.title, body: n.body, tag: n.tag, data: n.data})))"""
     )
+
+
+def push_payload(alert_id: str, alert_url: str, title: str) -> dict:
+    """What the server sends at the second ladder step (see app.alerts.service.push_payload)."""
+    return {
+        "id": alert_id,
+        "title": title,
+        "body": "仍无人确认。",
+        "url": alert_url,
+        "kind": "duty_major",
+        "needs_ack": True,
+        "level": 1,
+    }
+
+
+def deliver_push(context, page: Page, origin: str, payload: dict) -> None:
+    """Run the worker's `push` handler for real, through the DevTools protocol (DESIGN "Testing notes")."""
+    cdp = context.new_cdp_session(page)
+    registrations: list[dict] = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    def ours() -> list[dict]:
+        return [r for r in registrations if r["scopeURL"].startswith(origin) and not r["isDeleted"]]
+
+    for _ in range(50):
+        if ours():
+            break
+        page.wait_for_timeout(100)
+    registration_id = ours()[0]["registrationId"]
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": origin, "registrationId": registration_id, "data": json.dumps(payload)},
+    )
+    page.wait_for_function("id => (document.documentElement.dataset.lastPush || '').includes(id)", arg=payload["id"])
+
+
+# Tap a shown notification, as the phone's tray does: the worker's own `notificationclick` listener
+# runs. NOTE: a script-made event may not call waitUntil, so this stands in for the browser's and
+# waits for the promise the listener hands it (the page it opened; Chromium resolves `navigate()`
+# with the client's old URL, so the test looks at the page itself).
+CLICK_NOTIFICATION = """async (tag) => {
+  const [notification] = await self.registration.getNotifications({ tag });
+  if (!notification) return { error: "no notification" };
+  const click = new NotificationEvent("notificationclick", { notification });
+  const kept = [];
+  Object.defineProperty(click, "waitUntil", { value: (promise) => kept.push(promise) });
+  self.dispatchEvent(click);
+  const [client] = await Promise.all(kept);
+  return { waited: kept.length, client: Boolean(client) };
+}"""
 
 
 def test_an_alert_raised_on_the_server_appears_at_once_and_is_acknowledged(page, context, live_server):
@@ -100,30 +153,8 @@ def test_a_push_message_shows_a_notification_and_tapping_through_opens_the_alert
     alert_url = link.get_attribute("href")
     alert_id = alert_url.rsplit("/", 1)[1]
 
-    cdp = context.new_cdp_session(page)
-    registrations: list[dict] = []
-    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
-    cdp.send("ServiceWorker.enable")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    for _ in range(50):
-        if any(r["scopeURL"].startswith(live_server) and not r["isDeleted"] for r in registrations):
-            break
-        page.wait_for_timeout(100)
-    registration = next(r for r in registrations if r["scopeURL"].startswith(live_server) and not r["isDeleted"])
-    payload = {  # what the server sends at the second ladder step (see app.alerts.service.push_payload)
-        "id": alert_id,
-        "title": f"重大事项（值班记录）：{text}",
-        "body": "仍无人确认。",
-        "url": alert_url,
-        "kind": "duty_major",
-        "needs_ack": True,
-        "level": 1,
-    }
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": live_server, "registrationId": registration["registrationId"], "data": json.dumps(payload)},
-    )
-    page.wait_for_function("id => (document.documentElement.dataset.lastPush || '').includes(id)", arg=alert_id)
+    payload = push_payload(alert_id, alert_url, f"重大事项（值班记录）：{text}")
+    deliver_push(context, page, live_server, payload)
     assert json.loads(page.evaluate("document.documentElement.dataset.lastPush")) == {"id": alert_id, "shown": True}
     [shown] = [n for n in notifications(page) if n["tag"] == alert_id]
     assert shown == {
@@ -140,6 +171,32 @@ def test_a_push_message_shows_a_notification_and_tapping_through_opens_the_alert
     wait_ready(page)
     expect(page.locator("h1")).to_have_text(text)
     assert [n for n in notifications(page) if n["tag"] == alert_id] == []  # the tray keeps no stale copy
+
+
+def test_tapping_the_notification_runs_the_workers_click_handler(page, context, live_server):
+    """The worker's own `notificationclick` path: the notification shown by a real push is clicked
+    in the worker; the handler closes it and takes the open page to the alert (no second window)."""
+    context.grant_permissions(["notifications"], origin=live_server)
+    sign_in(page, "manager_a")
+    wait_for_worker(page)
+    text = f"消防栓漏水{uuid.uuid4().hex[:4]}"
+    report_major(live_server, text)
+    page.goto("/alerts")
+    wait_ready(page)
+    alert_url = page.locator("#alert-list a", has_text=text).get_attribute("href")
+    alert_id = alert_url.rsplit("/", 1)[1]
+    deliver_push(context, page, live_server, push_payload(alert_id, alert_url, f"重大事项（值班记录）：{text}"))
+    assert [n["tag"] for n in notifications(page)].count(alert_id) == 1
+
+    [worker] = [w for w in context.service_workers if w.url == f"{live_server}/sw.js"]
+    clicked = worker.evaluate(CLICK_NOTIFICATION, alert_id)
+    assert clicked == {"waited": 1, "client": True}
+    page.wait_for_url(f"**{alert_url}")
+    wait_ready(page)
+    expect(page.locator("h1")).to_have_text(text)
+    assert [p.url for p in context.pages] == [f"{live_server}{alert_url}"]
+    assert worker.evaluate("(tag) => self.registration.getNotifications({ tag }).then((l) => l.length)", alert_id) == 0
+    expect(page.locator(".alert-record")).to_contain_text("已打开")  # the server saw the page opened
 
 
 def test_without_a_push_service_the_profile_says_what_still_reaches_you(browser, live_server):

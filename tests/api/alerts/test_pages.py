@@ -1,31 +1,122 @@
-"""The alert pages: a person's open and past alerts, one alert with its ladder and full record,
+"""The alert pages: a person's alerts in three parts with paging, one alert with its ladder and full record,
 office scoping; the home page puts open alerts first; the live stream's pieces."""
 
 from __future__ import annotations
 
 import asyncio
+import re
+import uuid
 from datetime import timedelta
 
+import pytest
+
 from app.alerts import service, stream
+from app.alerts._lists import PAGE_SIZE, open_for
 from app.alerts.queue import drain_once
 from app.alerts.tables import AlertEvent, AlertRecipient
+from app.db import get_engine
 from tests.api.alerts.conftest import add_device, as_current
 
 
-async def test_my_alerts_lists_open_ones_first_then_earlier_ones(client, office, make_staff, login, t0):
+def _part(html: str, name: str) -> str:
+    """The HTML of one part of the alerts page ("" when the page does not show it)."""
+    start = html.find(f'id="alerts-{name}"')
+    return html[start : html.index("</section>", start)] if start >= 0 else ""
+
+
+def _titles(html: str) -> list[str]:
+    return re.findall(r'<p class="entry-text">([^<]*)</p>', html)
+
+
+async def test_my_alerts_show_open_then_acknowledged_then_history(client, office, make_staff, login, t0):
+    """Three parts: waiting for acknowledgement, acknowledged, and the history of alerts for information."""
     manager = await make_staff(office["id"], "manager")
     acked = await service.raise_alert(office_id=office["id"], kind="duty_major", title="已处理的事", now=t0)
     await service.acknowledge(await as_current(manager), acked, now=t0)
     await service.raise_alert(office_id=office["id"], kind="duty_major", title="还没确认的事", now=t0)
+    await service.raise_alert(
+        office_id=office["id"], kind="nonconformance", title="知会的事", recipients=[manager["id"]], now=t0
+    )
     await login(client, manager)
     page = await client.get("/alerts")
     assert page.status_code == 200
     html = page.text
-    assert html.index("等待确认") < html.index("还没确认的事") < html.index("以往提醒") < html.index("已处理的事")
+    assert html.index("等待确认") < html.index("已确认的提醒") < html.index("历史提醒（仅知会）")
+    assert _titles(_part(html, "open")) == ["还没确认的事"]
+    assert _titles(_part(html, "acknowledged")) == ["已处理的事"]
+    assert _titles(_part(html, "history")) == ["知会的事"]
+    assert 'rel="next"' not in html  # one page is all there is
     fragment = await client.get("/alerts", headers={"HX-Request": "true"})
     assert "<html" not in fragment.text and "还没确认的事" in fragment.text
     home = await client.get("/")
     assert "等待你确认的提醒" in home.text and "重大事项（值班记录）: 还没确认的事" in home.text
+
+
+async def test_each_part_pages_back_with_an_older_link_instead_of_a_cap(client, office, make_staff, login, t0):
+    """More than a page (and more than the old cap of 50): "older" links reach every alert once;
+    alerts raised in the same second are neither repeated nor skipped across a page break."""
+    head = await make_staff(office["id"], "dept_head", department="cleaning")
+    titles = [f"知会{i:02d}" for i in range(PAGE_SIZE * 2 + 15)]
+    for i, title in enumerate(titles):
+        when = t0 + timedelta(seconds=i // 3)
+        await service.raise_alert(
+            office_id=office["id"], kind="nonconformance", title=title, recipients=[head["id"]], now=when
+        )
+    await login(client, head)
+    html = (await client.get("/alerts")).text
+    first = _titles(_part(html, "history"))
+    assert len(first) == PAGE_SIZE and first[0] == titles[-1] and set(titles[-(PAGE_SIZE - 1) :]) <= set(first)
+    seen, pages = list(first), 1
+    while older := re.search(r'href="(/alerts\?show=mine&amp;part=history&amp;before=[0-9a-f-]{36})"', html):
+        response = await client.get(older.group(1).replace("&amp;", "&"))
+        assert response.status_code == 200
+        html = response.text
+        assert _part(html, "open") == "" and "返回最新" in html  # an older page shows only its part
+        seen += _titles(_part(html, "history"))
+        pages += 1
+    assert pages == 3 and sorted(seen) == sorted(titles)  # each once
+    unknown = (await client.get(f"/alerts?part=history&before={uuid.uuid4()}")).text
+    assert _titles(_part(unknown, "history")) == first  # a cursor not in this list: from the newest
+    assert (await client.get("/alerts?part=nonsense")).status_code == 400
+
+
+@pytest.fixture
+def bound_values(monkeypatch) -> list[int]:
+    """How many values each SQL statement run from now on binds (both engines)."""
+    engine_class = type(get_engine())  # NOTE: engines have __slots__, so the class is patched
+    run = engine_class.run_querystring
+    sizes: list[int] = []
+
+    async def counted(self, querystring, *args, **kwargs):
+        sizes.append(len(querystring.compile_string(engine_type=self.engine_type)[1]))
+        return await run(self, querystring, *args, **kwargs)
+
+    monkeypatch.setattr(engine_class, "run_querystring", counted)
+    return sizes
+
+
+async def test_my_alerts_are_matched_in_the_database_not_passed_back_as_ids(
+    client, office, make_staff, login, t0, bound_values
+):
+    """/alerts, the home page and the live stream's open alerts: the queries stay the same size
+    however many alerts a person was ever sent (no list of every alert id bound into IN (...))."""
+    manager = await make_staff(office["id"], "manager")
+    me = await as_current(manager)
+    await login(client, manager)
+
+    async def largest_statement() -> int:
+        bound_values.clear()
+        assert (await client.get("/alerts")).status_code == 200
+        assert (await client.get("/")).status_code == 200
+        await open_for(me)
+        return max(bound_values)
+
+    await service.raise_alert(office_id=office["id"], kind="duty_major", title="第一件", now=t0)
+    one = await largest_statement()
+    for i in range(30):
+        await service.raise_alert(office_id=office["id"], kind="duty_major", title=f"又一件{i}", now=t0)
+    assert await largest_statement() == one
+    assert len(await open_for(me, limit=50)) == 31
 
 
 async def test_a_person_sees_only_alerts_sent_to_them_unless_they_look_at_the_whole_office(

@@ -6,13 +6,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from datetime import timedelta
 
+import msgspec
 import pytest
 
 from app.alerts import service
 from app.alerts.queue import MAX_ATTEMPTS, backoff, drain_once
 from app.alerts.tables import AlertDelivery, AlertEvent, AlertSettings
+from app.auth.tables import Staff
 from tests.api.alerts.conftest import as_current
 
 
@@ -63,8 +66,6 @@ async def test_an_urgent_alert_is_posted_to_the_wecom_group(
     response = await _configure(client, office_admin["token"], robot.wecom_url)
     assert response.status_code == 200, response.text
     manager = await make_staff(office["id"], "manager")
-    from app.auth.tables import Staff
-
     await Staff.update({Staff.phone: "13800001111", Staff.display_name: "王经理"}).where(Staff.id == manager["id"])
     alert_id = await service.raise_alert(
         office_id=office["id"], kind="duty_major", title="3栋电梯困人", body="值班员已到场", now=t0
@@ -82,7 +83,47 @@ async def test_an_urgent_alert_is_posted_to_the_wecom_group(
     }
     [row] = await _webhook_rows(alert_id)
     assert row["status"] == "sent" and row["staff"] is None
-    assert await _webhook_events(alert_id) == ["delivered"]
+    assert await _webhook_event_rows(alert_id) == [{"action": "delivered", "detail": "王经理"}]
+
+
+async def test_the_group_delivery_record_says_whom_the_post_was_for(
+    client, office, make_staff, office_admin, login, robot, senders, t0
+):
+    """The "delivered" record of a group post names the people it was for (mentioned by mobile or
+    not), the alert page shows them in its record and its deliveries; a post naming nobody (the
+    acknowledgement) records nobody."""
+    await _configure(client, office_admin["token"], robot.wecom_url)
+    first, second = await make_staff(office["id"], "manager"), await make_staff(office["id"], "manager")
+    await Staff.update({Staff.phone: "13800001111", Staff.display_name: "王经理"}).where(Staff.id == first["id"])
+    await Staff.update({Staff.display_name: "李经理"}).where(Staff.id == second["id"])
+    alert_id = await service.raise_alert(office_id=office["id"], kind="duty_major", title="地库积水", now=t0)
+    await drain_once(senders, t0)
+    [row] = await _webhook_rows(alert_id)
+    assert msgspec.json.decode(row["payload"])["to"] == [
+        {"id": first["id"], "name": "王经理"},
+        {"id": second["id"], "name": "李经理"},
+    ]
+    [delivered] = await AlertEvent.select(AlertEvent.staff, AlertEvent.detail).where(
+        (AlertEvent.alert == alert_id) & (AlertEvent.action == "delivered") & (AlertEvent.channel == "webhook")
+    )
+    assert delivered == {"staff": None, "detail": "王经理、李经理"}
+    await service.acknowledge(await as_current(first), alert_id, now=t0 + timedelta(minutes=1))
+    await drain_once(senders, t0 + timedelta(minutes=1))
+    assert [e["detail"] for e in await _webhook_event_rows(alert_id)] == ["王经理、李经理", ""]
+
+    await login(client, first)
+    html = (await client.get(f"/alerts/{alert_id}")).text
+    record = re.findall(r'<li class="event is-delivered">(.*?)</li>', html, re.S)
+    assert any("工作群" in item and "王经理、李经理" in item for item in record), record
+    assert "→ 工作群 (王经理、李经理)" in " ".join(html.split())
+
+
+async def _webhook_event_rows(alert_id) -> list[dict]:
+    return (
+        await AlertEvent.select(AlertEvent.action, AlertEvent.detail)
+        .where((AlertEvent.alert == alert_id) & (AlertEvent.channel == "webhook"))
+        .order_by(AlertEvent.id)
+    )
 
 
 async def test_dingtalk_robot_is_signed_and_mentions_by_mobile(
@@ -92,8 +133,6 @@ async def test_dingtalk_robot_is_signed_and_mentions_by_mobile(
     response = await _configure(client, office_admin["token"], robot.dingtalk_url, kind="dingtalk", secret=secret)
     assert response.status_code == 200, response.text
     manager = await make_staff(office["id"], "manager")
-    from app.auth.tables import Staff
-
     await Staff.update({Staff.phone: "13900002222"}).where(Staff.id == manager["id"])
     await service.raise_alert(office_id=office["id"], kind="duty_major", title="火警", now=t0)
     await drain_once(senders, t0)
