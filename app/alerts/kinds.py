@@ -71,6 +71,32 @@ KINDS: dict[str, Kind] = {
         channels=("push", "inapp"),
         ladder=(LadderStep("supervisor", 10), LadderStep("manager", 10)),
     ),
+    # NOTE: the work-order kinds below are not configurable yet: the settings form (and its tests)
+    # list the configurable kinds by name. Their ladders are these defaults.
+    # W2: the technician an order is issued or dispatched to (or, for the queue, the engineering lead).
+    "work_order_assigned": Kind(
+        label=lazy("Work order assigned to you"),
+        needs_ack=False,
+        channels=("push", "inapp"),
+        ladder=(LadderStep(RECIPIENTS, 0),),
+        configurable=False,
+    ),
+    # W5: a repair that cannot be done goes to the engineering lead, then the manager, until answered.
+    "work_order_cannot_fix": Kind(
+        label=lazy("Repair cannot be done"),
+        needs_ack=True,
+        channels=("push", "inapp"),
+        ladder=(LadderStep("engineering_lead", 60), LadderStep("manager", 60)),
+        configurable=False,
+    ),
+    # W5: escalated by the engineering lead: the manager sees it through until it is solved.
+    "work_order_escalated": Kind(
+        label=lazy("Repair escalated to the manager"),
+        needs_ack=True,
+        channels=("push", "inapp"),
+        ladder=(LadderStep("manager", 60),),
+        configurable=False,
+    ),
     "test": Kind(
         label=lazy("Test notification"),
         needs_ack=False,

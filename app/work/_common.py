@@ -74,6 +74,9 @@ DEFAULT_URGENT_KEYWORDS = [
     "power outage",
     "water outage",
 ]
+# W6: kinds whose text or category can make them urgent; a complaint or consultation that mentions
+# 停水 reports no emergency. Marked urgent by the person taking it, any kind is.
+URGENT_BY_CONTENT_KINDS = frozenset({"repair", "help"})
 URGENCY: dict[str, str] = {"normal": lazy("Normal"), "urgent": lazy("Urgent")}
 REQUEST_STATES: dict[str, str] = {
     "open": lazy("Waiting to be handled"),
@@ -143,6 +146,14 @@ def synced_later(recorded_at: datetime, received_at: datetime, skew_seconds: flo
     """Whether a change waited in the phone's outbox (recorded offline, sent when there was signal)."""
     sent_at = received_at + timedelta(seconds=skew_seconds)
     return sent_at - aware(recorded_at) > SYNCED_LATER_AFTER
+
+
+def due_time(reported_at: datetime, appointment_at: datetime | None, hours: int) -> datetime:
+    """W4: the standard time runs from when the resident reported it, or from the appointment if later."""
+    start = aware(reported_at)
+    if appointment_at is not None and aware(appointment_at) > start:
+        start = aware(appointment_at)
+    return start + timedelta(hours=hours)
 
 
 def category_label(code: str) -> str:

@@ -1,6 +1,6 @@
 """Work orders (W2, W4, W5): issued from a repair request and due by its category's standard time,
 dispatched or reassigned, escalated to the manager until solved; and the helpers every order change
-shares (the technician's own steps are in `_technician`).
+shares. The technician's own steps are in `_technician`; who is notified of each step, in `_notify`.
 
 Each state change names the state (and, on the technician's phone, the assignee) it expects; when
 the order has moved on, the change is rejected with a reason and its note and photos are kept as a
@@ -9,7 +9,7 @@ comment on the order (DESIGN "Conflicts").
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -17,6 +17,7 @@ from app.auth.tables import Staff
 from app.errors import RuleViolation, StaleChange
 from app.i18n import _
 from app.sync.registry import ApplyContext
+from app.work import _notify
 from app.work._common import (
     ASSIGNABLE_ROLES,
     DISPATCHERS,
@@ -26,6 +27,7 @@ from app.work._common import (
     ORDER_STATES,
     RESOLVERS,
     aware,
+    due_time,
     require,
     tz_of,
     when_it_happened,
@@ -176,7 +178,8 @@ async def log_event(
 
 async def apply_issue(ctx: ApplyContext, m: WorkOrderIssue) -> None:
     """`work_order.issue` (W2): a repair request becomes a work order, dispatched to a technician or
-    left in the engineering lead's queue, due by its category's standard time (W4)."""
+    left in the engineering lead's queue, due by its category's standard time (W4). The technician
+    (for the queue, the engineering lead) is notified (W2)."""
     staff, data = ctx.staff, m.data
     require(staff, ISSUERS, _("Your role does not issue work orders."))
     request = (
@@ -206,10 +209,6 @@ async def apply_issue(ctx: ApplyContext, m: WorkOrderIssue) -> None:
     appointment = parse_local(data.appointment_at, tz_of(staff), "appointment_at") or request["appointment_at"]
     issued_at, _suspect = when_it_happened(m.recorded_at, ctx.received_at, ctx.clock_skew_seconds)
     hours = (await category_settings(staff.office_id))[request["category"]]["standard_hours"]
-    # W4: the standard time runs from when the resident reported it, or from the appointment if later.
-    start = aware(request["recorded_at"])
-    if appointment is not None and aware(appointment) > start:
-        start = aware(appointment)
     last = (
         await WorkOrder.select(WorkOrder.seq)
         .where(WorkOrder.office == staff.office_id)
@@ -232,7 +231,7 @@ async def apply_issue(ctx: ApplyContext, m: WorkOrderIssue) -> None:
             issued_at=issued_at,
             appointment_at=appointment,
             standard_hours=hours,
-            due_at=start + timedelta(hours=hours),
+            due_at=due_time(request["recorded_at"], appointment, hours),
             changed_at=issued_at,
             changed_by=staff.id,
         )
@@ -243,10 +242,12 @@ async def apply_issue(ctx: ApplyContext, m: WorkOrderIssue) -> None:
     details = {"seq": seq, "assignee": assignee["display_name"] if assignee else "", "paid": bool(data.paid)}
     order = {"id": m.id, "request": data.request_id, "state": ""}
     await log_event(ctx, m, order, "issued", state, issued_at, note=data.note.strip(), details=details)
+    await _notify.assigned(ctx, m.id, m.id, assignee["id"] if assignee else None)
 
 
 async def apply_dispatch(ctx: ApplyContext, m: WorkOrderDispatch) -> None:
-    """`work_order.dispatch` (W2, W5): to a technician, to another one, or back to the lead's queue."""
+    """`work_order.dispatch` (W2, W5): to a technician, to another one, or back to the lead's queue;
+    whoever it goes to is notified, and an open cannot-fix alert is answered."""
     staff, data = ctx.staff, m.data
     require(staff, DISPATCHERS, _("Only the engineering lead or a supervisor dispatches work orders."))
     order = await order_for_change(ctx, data.order_id)
@@ -263,10 +264,13 @@ async def apply_dispatch(ctx: ApplyContext, m: WorkOrderDispatch) -> None:
     )
     details = {"assignee": assignee["display_name"] if assignee else "", "previous": order["assignee_name"] or ""}
     await log_event(ctx, m, order, "dispatched", state, at, note=note, details=details)
+    await _notify.answered(ctx, order["id"], note)
+    await _notify.assigned(ctx, m.id, order["id"], assignee["id"] if assignee else None)
 
 
 async def apply_escalate(ctx: ApplyContext, m: WorkOrderEscalate) -> None:
-    """`work_order.escalate` (W5): the engineering lead cannot solve it either: to the manager."""
+    """`work_order.escalate` (W5): the engineering lead cannot solve it either: the manager is
+    alerted until someone answers."""
     staff, data = ctx.staff, m.data
     require(staff, ESCALATORS, _("Only the engineering lead escalates to the manager."))
     order = await order_for_change(ctx, data.order_id)
@@ -280,10 +284,13 @@ async def apply_escalate(ctx: ApplyContext, m: WorkOrderEscalate) -> None:
         raise RuleViolation("bad_transition", _("Only an order that cannot be fixed is escalated."))
     await set_state(ctx, order["id"], "escalated", at)
     await log_event(ctx, m, order, "escalated", "escalated", at, note=note)
+    await _notify.answered(ctx, order["id"], note)
+    await _notify.escalated(ctx, m.id, order["id"], note)
 
 
 async def apply_resolve(ctx: ApplyContext, m: WorkOrderResolve) -> None:
-    """`work_order.resolve` (W5): the manager records how an escalated order was solved."""
+    """`work_order.resolve` (W5): the manager records how an escalated order was solved, which
+    answers its open alerts."""
     staff, data = ctx.staff, m.data
     require(staff, RESOLVERS, _("Only the manager closes an escalated order."))
     order = await order_for_change(ctx, data.order_id)
@@ -300,3 +307,4 @@ async def apply_resolve(ctx: ApplyContext, m: WorkOrderResolve) -> None:
         (ServiceRequest.id == order["request"]) & (ServiceRequest.state == "ordered")
     )
     await log_event(ctx, m, order, "resolved", "resolved", at, note=note)
+    await _notify.answered(ctx, order["id"], note)

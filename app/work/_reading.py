@@ -3,7 +3,7 @@ history (who, what, when, from which phone, online or synced later)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -31,6 +31,7 @@ from app.work._common import (
     TECHNICIAN_STATES,
     aware,
     category_label,
+    due_time,
     quantity_text,
     require,
     tz_of,
@@ -142,7 +143,7 @@ _REQUEST_COLUMNS = (
 
 async def _decorate_requests(rows: list[dict], staff: CurrentStaff, now: datetime) -> list[dict]:
     """Labels, local times, the order of each request, and overdue (W4): the order's, or — for a
-    repair still waiting for its order — the category's standard time from when it was reported."""
+    repair still waiting for its order — by the rule an order would be due by (`due_time`)."""
     orders = await _orders_of_requests(staff, [r["id"] for r in rows], now)
     hours: dict[int, dict] = {}
     for office_id in {r["office"] for r in rows}:
@@ -152,7 +153,7 @@ async def _decorate_requests(rows: list[dict], staff: CurrentStaff, now: datetim
         row = _decorate_request(row, staff, orders.get(row["id"]), now)
         if row["order"] is None and row["kind"] == "repair" and row["state"] == "open" and row["category"]:
             standard = hours[row["office"]].get(row["category"], {}).get("standard_hours")
-            row["overdue"] = bool(standard) and aware(row["recorded_at"]) + timedelta(hours=standard) < now
+            row["overdue"] = bool(standard) and due_time(row["recorded_at"], row["appointment_at"], standard) < now
         result.append(row)
     return result
 

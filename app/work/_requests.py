@@ -23,6 +23,7 @@ from app.work._common import (
     CLOSE_ON_BEHALF,
     INTAKE_ROLES,
     REQUEST_STATES,
+    URGENT_BY_CONTENT_KINDS,
     aware,
     category_label,
     require,
@@ -84,11 +85,14 @@ def is_night(local: datetime, templates: list[dict]) -> bool:
     return False
 
 
-def urgent_reasons(text: str, urgency: str, category_urgent: bool, keywords: list[str]) -> list[str]:
-    """W6: why a request is urgent — marked so, an urgent category, or a keyword in its text."""
+def urgent_reasons(kind: str, text: str, urgency: str, category_urgent: bool, keywords: list[str]) -> list[str]:
+    """W6: why a request is urgent — marked so (any kind), or, for a repair or help request, an
+    urgent category or a keyword in its text."""
     reasons = []
     if urgency == "urgent":
         reasons.append(_("marked urgent"))
+    if kind not in URGENT_BY_CONTENT_KINDS:
+        return reasons
     if category_urgent:
         reasons.append(_("urgent category"))
     lowered = text.lower()
@@ -128,6 +132,7 @@ async def apply_create(ctx: ApplyContext, m: RequestCreate) -> None:
     recorded_at, suspect = when_it_happened(m.recorded_at, ctx.received_at, ctx.clock_skew_seconds)
     settings = await category_settings(staff.office_id)
     reasons = urgent_reasons(
+        data.kind,
         f"{description} {location}",
         data.urgency,
         bool(category and settings[category]["urgent"]),

@@ -12,6 +12,7 @@ from app.attachments.service import exists_for_office
 from app.errors import RuleViolation
 from app.i18n import _
 from app.sync.registry import ApplyContext
+from app.work import _notify
 from app.work._common import (
     ASSIGNABLE_ROLES,
     CASH,
@@ -252,7 +253,8 @@ async def apply_complete(ctx: ApplyContext, m: WorkOrderComplete) -> None:
 
 
 async def apply_cannot_fix(ctx: ApplyContext, m: WorkOrderCannotFix) -> None:
-    """`work_order.cannot_fix` (W5): to the engineering lead, with the reason (and photos)."""
+    """`work_order.cannot_fix` (W5): to the engineering lead, with the reason (and photos); the lead is
+    alerted until someone answers, then the manager."""
     data = m.data
     reason = data.reason.strip()
     if not reason:
@@ -268,3 +270,4 @@ async def apply_cannot_fix(ctx: ApplyContext, m: WorkOrderCannotFix) -> None:
     )
     await set_state(ctx, order["id"], "cannot_fix", at, problem=reason)
     await log_event(ctx, m, order, "cannot_fix", "cannot_fix", at, note=reason, photos=list(data.photos))
+    await _notify.cannot_fix(ctx, m.id, order["id"], reason)

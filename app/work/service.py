@@ -1,9 +1,10 @@
 """The rules of requests, work orders and paid services (SPEC W1–W8, S1–S3, C4, D11).
 
 Split by subject: `_requests` (intake, W1, C4, W8, D11), `_orders` (issue, dispatch, W5),
-`_technician` (the phone's steps: W3, W7, S1, S2), `_urgent` (W6 alerts), `_settings` (W3, W4, W6,
-S1), `_reading` (lists, one record, history), `_home` (home page sections). Every write that must
-work offline is a mutation registered here with the function that applies it.
+`_technician` (the phone's steps: W3, W7, S1, S2), `_urgent` (W6 alerts), `_notify` (W2, W5
+alerts), `_settings` (W3, W4, W6, S1), `_reading` (lists, one record, history), `_home` (home page
+sections). Every write that must work offline is a mutation registered here with the function that
+applies it.
 """
 
 from __future__ import annotations

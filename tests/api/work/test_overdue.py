@@ -4,6 +4,7 @@ overdue on every list, the owner's home page and the engineering lead's."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from app.work.service import list_orders, list_requests, now
 from tests.api.work.conftest import issue, take_request, zh
@@ -77,3 +78,27 @@ async def test_w4_a_repair_still_waiting_for_its_order_is_overdue_too(people):
     flagged = [chunk for chunk in html.split("<li")[1:] if "overdue-badge" in chunk]
     assert any("无人派单的漏水" in item for item in flagged)
     assert not any("刚报的渗水" in item for item in flagged)
+
+
+async def test_w4_a_waiting_repair_counts_from_its_appointment_when_that_is_later(people):
+    """W4, as for orders: the standard time runs from the later of reported and appointment. Reported
+    49 hours ago (leaks: 48 h) but the resident is home only from 2 hours ago: not overdue yet."""
+    desk = people["frontdesk"]
+    reported = now() - timedelta(hours=49)
+    tz = ZoneInfo((await desk.current()).office_time_zone)
+    appointment = (now() - timedelta(hours=2)).astimezone(tz)
+    await take_request(
+        desk,
+        people["office"],
+        "约了上门的漏水",
+        category="leaks",
+        recorded_at=reported,
+        appointment_at=appointment.strftime("%Y-%m-%dT%H:%M"),
+    )
+    await take_request(desk, people["office"], "没约时间的漏水", category="leaks", recorded_at=reported)
+    rows = {r["description"]: r for r in await list_requests(await desk.current(), "mine", now())}
+    assert rows["约了上门的漏水"]["overdue"] is False
+    assert rows["没约时间的漏水"]["overdue"] is True
+    later = now() + timedelta(hours=46, minutes=1)  # appointment + 48 h has passed
+    rows = {r["description"]: r for r in await list_requests(await desk.current(), "mine", later)}
+    assert rows["约了上门的漏水"]["overdue"] is True

@@ -133,3 +133,26 @@ async def test_w6_the_technician_rostered_for_the_shift_is_named_not_every_techn
     )
     alert = await _alert_of(request_id)
     assert await _notified(alert["id"]) == {tech2.id, lead.id}
+
+
+async def test_w6_keywords_make_only_repairs_and_help_requests_urgent(people):
+    """W6 is about urgent repairs: a complaint or consultation that merely mentions 停水 raises no
+    alert; a help request that reports it does; marked urgent by the person, any kind is urgent."""
+    desk, office = people["frontdesk"], people["office"]
+
+    async def urgent(kind: str, text: str, **extra) -> bool:
+        data = {"channel": "phone", "kind": kind, "unit_id": office["units"][0], "description": text, **extra}
+        result = await desk.send("request.create", data)
+        assert result["status"] == "applied", result
+        row = (
+            await ServiceRequest.select(ServiceRequest.urgent, ServiceRequest.alert_id)
+            .where(ServiceRequest.id == uuid.UUID(result["id"]))
+            .first()
+        )
+        assert row["urgent"] is (row["alert_id"] is not None)
+        return row["urgent"]
+
+    assert await urgent("complaint", "上周停水没有提前通知，要求解释") is False
+    assert await urgent("consultation", "请问明天停水到几点") is False
+    assert await urgent("help", "家里停水，老人行动不便需要送水") is True
+    assert await urgent("complaint", "电梯困人半小时无人处理", urgency="urgent") is True
