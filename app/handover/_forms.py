@@ -112,6 +112,15 @@ def decision_data(values: dict[str, Any], handover_id: str, mid: str, tz_name: s
     if values.get("decision") == "refuse":
         reasons = values.get("reasons", [])
         base["reasons"] = reasons if isinstance(reasons, list) else [reasons]
-    else:
+    elif values.get("_secret_out"):  # empty: the outgoing countersigns on their own phone (H7)
         base["outgoing"] = _signature(values, outgoing_id, "_secret_out", "outgoing", handover_id, mid)
     return base
+
+
+def countersign_data(values: dict[str, Any], handover_id: str, mid: str, outgoing_id: int) -> dict:
+    """The countersign form's field → handover.countersign data (the outgoing's own phone, H7)."""
+    return {
+        "handover_id": handover_id,
+        "expected_state": "signing",
+        "outgoing": _signature(values, outgoing_id, "_secret_out", "outgoing", handover_id, mid),
+    }

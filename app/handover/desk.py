@@ -29,6 +29,8 @@ from app.roster.service import (
     upcoming_shifts,
 )
 
+WAITING = ["submitted", "signing"]  # not taken over yet: the outgoing is still on duty (D10)
+
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
@@ -74,7 +76,7 @@ async def on_duty_now(office_id: int, tz_name: str, at: datetime | None = None) 
         holder, source, since = people.get(rostered[0]["id"]), "roster", start
     pending = (
         await Handover.select(Handover.id)
-        .where((Handover.office == office_id) & (Handover.status == "submitted"))
+        .where((Handover.office == office_id) & Handover.status.is_in(WAITING))
         .order_by(Handover.prepared_at, ascending=False)
         .first()
     )
@@ -127,9 +129,7 @@ async def _first_unaccepted(office_id: int, at: datetime) -> dict | None:
             Handover.outgoing, Handover.from_date, Handover.from_code, Handover.to_date, Handover.to_code
         )
         .where(
-            (Handover.office == office_id)
-            & Handover.status.is_in(["submitted", "refused"])
-            & (Handover.received_at <= at)
+            (Handover.office == office_id) & Handover.status.is_in([*WAITING, "refused"]) & (Handover.received_at <= at)
         )
         .order_by(Handover.received_at, ascending=False)
         .first()
@@ -152,8 +152,11 @@ async def pending_handover(office_id: int, templates: list[dict], tz: ZoneInfo) 
             Handover.outgoing_inventory,
             Handover.outgoing_anomalies,
             Handover.outgoing_note,
+            Handover.status,
+            Handover.incoming,
+            Handover.incoming.display_name.as_alias("incoming_name"),
         )
-        .where((Handover.office == office_id) & (Handover.status == "submitted"))
+        .where((Handover.office == office_id) & Handover.status.is_in(WAITING))
         .order_by(Handover.prepared_at, ascending=False)
         .output(load_json=True)
         .first()
@@ -182,6 +185,10 @@ async def pending_handover(office_id: int, templates: list[dict], tz: ZoneInfo) 
         "open_items": [{"text": i["text"], "major_repair": i["major_repair"]} for i in items],
         "note": row["outgoing_note"],
         "source": "server",
+        # "signing": the incoming accepted and signed on their own phone; the outgoing countersigns (H7)
+        "status": row["status"],
+        "incoming_id": row["incoming"],
+        "incoming_name": row["incoming_name"] or "",
     }
 
 

@@ -18,8 +18,8 @@ from litestar.response import Redirect, Response, Template
 from app.errors import Forbidden, RuleViolation
 from app.forms import message_for
 from app.handover import desk, records, signing
-from app.handover._forms import FieldError, decision_data, submit_data
-from app.handover.schemas import HandoverAccept, HandoverRefuse, HandoverSubmit, OnDutyNow
+from app.handover._forms import FieldError, countersign_data, decision_data, submit_data
+from app.handover.schemas import HandoverAccept, HandoverCountersign, HandoverRefuse, HandoverSubmit, OnDutyNow
 from app.handover.service import HANDOVER_READERS, HANDOVER_ROLES, REFUSALS, STATUSES
 from app.i18n import _
 from app.roster.service import parse_month, shift_name
@@ -133,6 +133,24 @@ async def decide_form(request: Request, handover_id: FromPath[UUID], data: Form)
     return await _desk(request, 422, errors=errors, values=values, form="takeover")
 
 
+@post("/handover/{handover_id:uuid}/countersign", opt=MEMBERS)
+async def countersign_form(request: Request, handover_id: FromPath[UUID], data: Form) -> Response | Template:
+    """Plain-form fallback of `handover.countersign` (the outgoing signs on their own phone, H7)."""
+    values = {k: v for k, v in data.items() if not k.startswith("_")}
+    staff = current_staff(request)
+    outgoing_id = await desk.outgoing_of(staff.office_id, handover_id)
+    mid = str(values.get("mid") or uuid.uuid4())
+    try:
+        mutation_data = countersign_data(dict(data), str(handover_id), mid, outgoing_id)
+    except FieldError as exc:
+        return await _desk(request, 422, errors={exc.field: exc.message}, values=values, form="countersign")
+    raw = {"type": "handover.countersign", "id": mid, "recorded_at": _now(), "data": mutation_data}
+    errors = await _apply_form(request, raw, HandoverCountersign)
+    if errors is None:
+        return Redirect(f"/handover/{handover_id}", status_code=303)
+    return await _desk(request, 422, errors=errors, values=values, form="countersign")
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -235,5 +253,15 @@ async def summary_page(
     return page(request, "handover/summary.html", **context)
 
 
-ROUTES = [desk_page, desk_state_api, submit_form, decide_form, records_page, record_page, items_page, convert_item]
+ROUTES = [
+    desk_page,
+    desk_state_api,
+    submit_form,
+    decide_form,
+    countersign_form,
+    records_page,
+    record_page,
+    items_page,
+    convert_item,
+]
 ROUTES += [pin_page, pin_save, on_duty_page, on_duty_api, summary_page]

@@ -76,15 +76,30 @@ class HandoverAcceptData(msgspec.Struct, forbid_unknown_fields=True):
     log_read: bool  # H2
     inventory: Annotated[list[InventoryCount], msgspec.Meta(max_length=60)]  # H4: the recount
     incoming: Signature  # H7
-    outgoing: Signature  # H7
+    # H7 on one phone: both sign here. Left out when each signs on their own phone: the handover
+    # then waits for the outgoing's `handover.countersign`.
+    outgoing: Signature | None = None
     anomalies: Annotated[list[Anomaly], msgspec.Meta(max_length=50)] = []  # H3
     note: Note = ""
 
 
 class HandoverAccept(Mutation, tag="handover.accept"):
-    """The incoming accepts; both sign (H7). The incoming is on duty from this moment."""
+    """The incoming accepts; both sign (H7). The incoming is on duty from the moment both have signed."""
 
     data: HandoverAcceptData
+
+
+class HandoverCountersignData(msgspec.Struct, forbid_unknown_fields=True):
+    handover_id: UUID
+    expected_state: Literal["signing"]
+    outgoing: Signature  # H7
+
+
+class HandoverCountersign(Mutation, tag="handover.countersign"):
+    """The outgoing signs, on their own phone, a handover the incoming accepted and signed on theirs
+    (H7): the incoming is on duty from this moment."""
+
+    data: HandoverCountersignData
 
 
 class HandoverRefuseData(msgspec.Struct, forbid_unknown_fields=True):

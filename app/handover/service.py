@@ -28,7 +28,7 @@ from app.handover._checks import (  # noqa: F401 (ARRIVE_EARLY, TIDY_EARLY re-ex
     moment_of,
     text_of,
 )
-from app.handover.schemas import HandoverAccept, HandoverRefuse, HandoverSubmit
+from app.handover.schemas import HandoverAccept, HandoverCountersign, HandoverRefuse, HandoverSubmit
 from app.handover.tables import Handover, HandoverComment, HandoverItem
 from app.i18n import _, lazy
 from app.org.service import office_shift_templates
@@ -54,8 +54,10 @@ REFUSALS: dict[str, str] = {  # H5: the four refusals (四不接)
     "property_missing": lazy("Public property missing"),
     "major_repair_unfinished": lazy("Major repair unfinished"),
 }
+OPEN_OR_ACCEPTED = ["submitted", "signing", "accepted"]  # a shift is handed over once (an index backs it)
 STATUSES: dict[str, str] = {
     "submitted": lazy("Waiting for the incoming"),
+    "signing": lazy("Signed by the incoming, waiting for the outgoing's signature"),
     "accepted": lazy("Taken over"),
     "refused": lazy("Refused by the incoming"),
 }
@@ -123,11 +125,11 @@ async def apply_submit(ctx: ApplyContext, mutation: HandoverSubmit) -> None:
             (Handover.office == office_id)
             & (Handover.from_date == data.shift_date)
             & (Handover.from_code == data.shift_code)
-            & Handover.status.is_in(["submitted", "accepted"])
+            & Handover.status.is_in(OPEN_OR_ACCEPTED)
         )
         .first()
     )
-    if done and done["incoming"] is not None:
+    if done and done["decided_at"] is not None:
         message = _(
             "%(shift)s was already handed over, to %(name)s at %(time)s.",
             shift=label,
@@ -315,7 +317,7 @@ async def apply_accept(ctx: ApplyContext, mutation: HandoverAccept) -> None:
         raise _stale(ctx, row, data.note, data.anomalies, [])
     templates = await office_shift_templates(ctx.staff.office_id)
     names = await _check_incoming(ctx, row, data.incoming.staff_id, templates)
-    if data.outgoing.staff_id != row["outgoing"]:
+    if data.outgoing is not None and data.outgoing.staff_id != row["outgoing"]:
         message = _("The second signature is the outgoing's: %(name)s.", name=names.get(row["outgoing"], "?"))
         raise RuleViolation("wrong_outgoing", message, field="_secret_out")
     if not data.log_read:
@@ -329,10 +331,10 @@ async def apply_accept(ctx: ApplyContext, mutation: HandoverAccept) -> None:
     items = await office_inventory(ctx.staff.office_id)
     recount = check_inventory(data.inventory, items, outgoing_counts, "rc")
     anomalies = check_anomalies(data.anomalies, "found")
-    for role, signature, field in (
-        ("incoming", data.incoming, "_secret_in"),
-        ("outgoing", data.outgoing, "_secret_out"),
-    ):
+    signatures = [("incoming", data.incoming, "_secret_in")]
+    if data.outgoing is not None:
+        signatures.append(("outgoing", data.outgoing, "_secret_out"))
+    for role, signature, field in signatures:
         await signing.verify(
             ctx,
             signature,
@@ -342,23 +344,63 @@ async def apply_accept(ctx: ApplyContext, mutation: HandoverAccept) -> None:
             name=names[signature.staff_id],
             field=field,
         )
-    await Handover.update(
-        {
-            Handover.status: "accepted",
-            Handover.incoming: data.incoming.staff_id,
-            Handover.arrived_at: arrived,
-            Handover.log_read: True,
-            Handover.incoming_inventory: recount,
-            Handover.incoming_anomalies: anomalies,
-            Handover.incoming_note: text_of(data.note),
-            Handover.decided_at: moment,
-            Handover.decided_received_at: ctx.received_at,
-            Handover.decided_by: ctx.staff.id,
-            Handover.decided_device_id: ctx.device_id,
-            Handover.outgoing_signed_at: moment,
-            Handover.incoming_signed_at: moment,
-        }
-    ).where((Handover.id == row["id"]) & (Handover.status == "submitted"))
+    incoming_side = {
+        Handover.incoming: data.incoming.staff_id,
+        Handover.arrived_at: arrived,
+        Handover.log_read: True,
+        Handover.incoming_inventory: recount,
+        Handover.incoming_anomalies: anomalies,
+        Handover.incoming_note: text_of(data.note),
+        Handover.incoming_signed_at: moment,
+    }
+    if data.outgoing is None:  # each on their own phone: the outgoing countersigns next (H7)
+        await Handover.update({**incoming_side, Handover.status: "signing"}).where(
+            (Handover.id == row["id"]) & (Handover.status == "submitted")
+        )
+        return
+    await Handover.update({**incoming_side, **_decided(ctx, moment)}).where(
+        (Handover.id == row["id"]) & (Handover.status == "submitted")
+    )
+
+
+def _decided(ctx: ApplyContext, moment: datetime) -> dict:
+    """Both have signed (H7): taken over at this moment, by this phone."""
+    return {
+        Handover.status: "accepted",
+        Handover.decided_at: moment,
+        Handover.decided_received_at: ctx.received_at,
+        Handover.decided_by: ctx.staff.id,
+        Handover.decided_device_id: ctx.device_id,
+        Handover.outgoing_signed_at: moment,
+    }
+
+
+async def apply_countersign(ctx: ApplyContext, mutation: HandoverCountersign) -> None:
+    """H7 on two phones: the outgoing signs a handover the incoming accepted and signed on their own
+    phone; the incoming is on duty from this moment. Until then the outgoing stays on duty (D10)."""
+    data = mutation.data
+    _require_role(ctx.staff)
+    row = await _pending(ctx, data.handover_id)
+    if row["status"] != data.expected_state:
+        raise _stale(ctx, row, "", [], [])
+    names = await staff_names(ctx.staff.office_id)
+    if data.outgoing.staff_id != row["outgoing"]:
+        message = _("The second signature is the outgoing's: %(name)s.", name=names.get(row["outgoing"], "?"))
+        raise RuleViolation("wrong_outgoing", message, field="_secret_out")
+    signed_in = (
+        row["incoming_signed_at"] if row["incoming_signed_at"].tzinfo else row["incoming_signed_at"].replace(tzinfo=UTC)
+    )
+    moment = max(moment_of(ctx, mutation.recorded_at)[0], signed_in)
+    await signing.verify(
+        ctx,
+        data.outgoing,
+        role="outgoing",
+        handover_id=str(row["id"]),
+        mutation_id=str(mutation.id),
+        name=names[row["outgoing"]],
+        field="_secret_out",
+    )
+    await Handover.update(_decided(ctx, moment)).where((Handover.id == row["id"]) & (Handover.status == "signing"))
 
 
 async def apply_refuse(ctx: ApplyContext, mutation: HandoverRefuse) -> None:
@@ -426,3 +468,4 @@ async def apply_refuse(ctx: ApplyContext, mutation: HandoverRefuse) -> None:
 registry.register(HandoverSubmit, apply_submit)
 registry.register(HandoverAccept, apply_accept)
 registry.register(HandoverRefuse, apply_refuse)
+registry.register(HandoverCountersign, apply_countersign)

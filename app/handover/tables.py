@@ -22,7 +22,7 @@ class Handover(Table):
     from_code = Varchar(length=20)
     to_date = Date()  # the incoming shift (the next rostered one)
     to_code = Varchar(length=20)
-    status = Varchar(length=10, default="submitted")  # submitted | accepted | refused
+    status = Varchar(length=10, default="submitted")  # submitted | signing | accepted | refused
     outgoing = ForeignKey(references=Staff, null=False)
     incoming = ForeignKey(references=Staff, null=True, default=None)
     prepared_at = Timestamptz()  # when the outgoing submitted the checklist (phone clock)

@@ -202,3 +202,96 @@ def test_a_wrong_password_is_refused_at_sync_and_signed_again_without_retyping_t
         f"{live_server}/handover/records", cookies={c["name"]: c["value"] for c in page.context.cookies()}
     ).text
     assert "已接班" in record
+
+
+_TWO_PHONE_OFFICE = """
+import asyncio, json, sys
+from app.auth.tables import Staff
+from app.db import close_pool, open_pool
+from tests.api.roster.support import current_shift, following, publish
+from tests.support import factories
+
+async def main(tag):
+    await open_pool()
+    office = await factories.make_office("双机交接管理处" + tag)
+    people = {}
+    for key, role, name in (("out", "duty", "交班人"), ("in", "frontdesk", "接班人")):
+        person = await factories.make_staff(office["id"], role, key + tag, password=sys.argv[2])
+        await Staff.update({Staff.display_name: name + tag}).where(Staff.id == person["id"])
+        people[key] = {"id": person["id"], "username": person["username"], "name": name + tag}
+    now = current_shift()
+    await publish(office["id"], [(*now, people["out"]["id"]), (*following(now), people["in"]["id"])])
+    await close_pool()
+    print(json.dumps(people))
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
+def _two_phone_office() -> dict:
+    """A fresh office whose roster names an outgoing now and an incoming next (the demo offices'
+    shifts are handed over by the tests above; a shift is handed over once)."""
+    import json
+    import subprocess
+    import sys
+    import uuid
+
+    from app.settings import ROOT
+
+    tag = uuid.uuid4().hex[:5]
+    done = subprocess.run(
+        [sys.executable, "-c", _TWO_PHONE_OFFICE, tag, DEMO_PASSWORD],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout)
+
+
+def test_h7_on_two_phones_the_incoming_signs_offline_then_the_outgoing_countersigns(browser, live_server):
+    """H7 "or on their own phones": the outgoing prepares on theirs; the incoming, on theirs and with
+    no signal, recounts, accepts and signs with only their own PIN; synced, the outgoing is still on
+    duty (D10) and their phone asks them to countersign; once they do, the incoming is on duty."""
+    people = _two_phone_office()
+    phones = [
+        browser.new_context(**PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server)
+        for _ in range(2)
+    ]
+    try:
+        outgoing, incoming = (phone.new_page() for phone in phones)
+        _open_desk(outgoing, people["out"]["username"])
+        _prepare(outgoing, keys=1)
+        outgoing.wait_for_function("document.body.dataset.pending === '0'")
+
+        _open_desk(incoming, people["in"]["username"])
+        phones[1].set_offline(True)
+        incoming.wait_for_function("!navigator.onLine")
+        takeover = incoming.locator("#takeover-form")
+        _recount(incoming, keys=1)
+        takeover.get_by_label("我已查阅本班值班记录和遗留事项").check()
+        takeover.locator("#f-incoming").select_option(label=people["in"]["name"])
+        takeover.locator("#f-secret-in").fill(DEMO_PASSWORD)  # the outgoing's PIN left empty: their own phone
+        takeover.get_by_role("button", name="接班并签名").click()
+        incoming.wait_for_function("document.getElementById('handover-notice').textContent.includes('自己的手机')")
+        assert pending_count(incoming) == 1
+        phones[1].set_offline(False)
+        incoming.wait_for_function("document.body.dataset.pending === '0'", timeout=30_000)
+        duty = _on_duty(live_server, phones[1].cookies())
+        assert duty["on_duty"]["name"] == people["out"]["name"]  # not relieved until both have signed
+
+        outgoing.reload()
+        wait_ready(outgoing)
+        countersign = outgoing.locator("#countersign")
+        countersign.wait_for(state="visible")
+        assert people["in"]["name"] in countersign.inner_text()
+        shot(outgoing, "handover-countersign")
+        countersign.locator("#f-countersign-secret").fill(DEMO_PASSWORD)
+        countersign.get_by_role("button", name="以交班人身份签名").click()
+        outgoing.wait_for_function("document.body.dataset.pending === '0'", timeout=30_000)
+        duty = _on_duty(live_server, phones[0].cookies())
+        assert duty["source"] == "handover" and duty["on_duty"]["name"] == people["in"]["name"]
+        outgoing.locator("[data-on-duty-name]").filter(has_text=people["in"]["name"]).wait_for()
+    finally:
+        for phone in phones:
+            phone.close()

@@ -8,6 +8,7 @@ import { enqueue, entries, flush, onOutboxEvent, resend, uuid } from "./outbox.j
 
 const prepareForm = document.getElementById("prepare-form");
 const takeoverForm = document.getElementById("takeover-form");
+const countersignForm = document.getElementById("countersign-form");
 const S = JSON.parse(document.getElementById("handover-strings")?.textContent || "{}");
 let state = JSON.parse(document.getElementById("handover-state")?.textContent || "{}");
 const user = document.body.dataset.user || "";
@@ -175,6 +176,22 @@ function fieldError(form, name, message) {
 function show(step) {
   document.getElementById("prepare").hidden = step !== "prepare";
   document.getElementById("takeover").hidden = step !== "takeover";
+  const countersign = document.getElementById("countersign");
+  if (countersign) countersign.hidden = step !== "countersign";
+}
+
+/** H7 on two phones: the incoming signed on theirs; the outgoing signs here to complete it. */
+function showCountersign(pending) {
+  show("countersign");
+  const form = countersignForm;
+  if (form.dataset.for !== pending.id) {
+    form.reset();
+    form.dataset.for = pending.id;
+    field(form, "mid").value = uuid();
+  }
+  form.action = `/handover/${pending.id}/countersign`;
+  field(form, "handover_id").value = pending.id;
+  for (const el of form.querySelectorAll("[data-pending-field]")) el.textContent = pending[el.dataset.pendingField] ?? "";
 }
 
 function personName(id) { return (state.people || []).find((p) => p.id === Number(id))?.name || ""; }
@@ -277,12 +294,15 @@ async function renderNow() {
   const rejected = mine.find((e) => e.status === "rejected");
   if (rejected) return showRejected(rejected);
   delete prepareForm.dataset.fixSeq; delete takeoverForm.dataset.fixSeq;
+  if (countersignForm) delete countersignForm.dataset.fixSeq;
   const local = [...session.submits.entries()].reverse().find(([id]) => !session.decided.has(id));
   const server = state.pending && !session.decided.has(state.pending.id) ? state.pending : null;
+  if (server?.status === "signing" && countersignForm) return showCountersign(server);
   if (server && (!local || local[0] === server.id)) return showTakeover(server);
   if (local) { notice(inOutbox.has(local[0]) ? S.prepared_local : ""); return showTakeover(fromLocal(local[1])); }
   const outcome = session.outcome;
-  if (outcome) notice(fill(outcome.decision === "refuse" ? S.refused_local : S.accepted_local, outcome), outcome.decision === "refuse" ? "error" : "");
+  const OUTCOMES = { refuse: S.refused_local, accept: S.accepted_local, waiting: S.accepted_waiting, countersign: S.countersigned_local };
+  if (outcome) notice(fill(OUTCOMES[outcome.decision], outcome), outcome.decision === "refuse" ? "error" : "");
   else notice("");
   showPrepare();
 }
@@ -300,6 +320,12 @@ function showRejected(entry) {
   const id = entry.data.handover_id;
   const pending = state.pending?.id === id ? state.pending : session.submits.has(id) ? fromLocal(session.submits.get(id)) : null;
   if (!pending) { show("none"); return; } // decided elsewhere: the record keeps its notes; discard under Unsynced
+  if (entry.type === "handover.countersign" && countersignForm) {
+    showCountersign(pending);
+    countersignForm.dataset.fixSeq = String(entry.seq);
+    fieldError(countersignForm, entry.error?.field, message);
+    return;
+  }
   showTakeover(pending);
   fillForm(takeoverForm, entry.data, "decide");
   takeoverForm.dataset.fixSeq = String(entry.seq);
@@ -351,7 +377,8 @@ async function onDecide(event) {
   field(form, "_secret_in").value = ""; field(form, "_secret_out").value = ""; // never kept on the page either
   const pending = state.pending?.id === handoverId ? state.pending : fromLocal(session.submits.get(handoverId) || {});
   if (!secretIn && previous?.data.incoming?.staff_id !== incomingId) return fieldError(form, "_secret_in", S.need_secret);
-  if (decision === "accept" && !secretOut && !previous?.data.outgoing) return fieldError(form, "_secret_out", S.need_secret);
+  // No outgoing PIN: each signs on their own phone; the outgoing countersigns on theirs (H7).
+  const outgoingSigns = decision === "accept" && (secretOut || previous?.data.outgoing);
   const data = {
     handover_id: handoverId,
     expected_state: "submitted",
@@ -364,7 +391,7 @@ async function onDecide(event) {
   try {
     data.incoming = await signature("incoming", incomingId, secretIn, handoverId, id, previous?.data.incoming);
     if (decision === "refuse") data.reasons = reasons;
-    else data.outgoing = await signature("outgoing", Number(pending.outgoing_id), secretOut, handoverId, id, previous?.data.outgoing);
+    else if (outgoingSigns) data.outgoing = await signature("outgoing", Number(pending.outgoing_id), secretOut, handoverId, id, previous?.data.outgoing);
   } catch (error) { notice(fill(S.sign_failed, { message: error.message || error }), "error"); return; }
   const name = personName(decision === "refuse" ? pending.outgoing_id : incomingId);
   const reasonText = reasons.map((r) => S.reasons?.[r] || r).join("、");
@@ -373,11 +400,38 @@ async function onDecide(event) {
     await send(`handover.${decision}`, data, { id, label, fixSeq });
   } catch (error) { notice(String(error.message || error), "error"); return; }
   session.decided.add(handoverId);
-  session.outcome = { decision, name, reasons: reasonText };
+  session.outcome = { decision: decision === "accept" && !outgoingSigns ? "waiting" : decision, name, reasons: reasonText };
   clearDraft(form);
   delete form.dataset.for;
   await render();
   window.scrollTo({ top: 0, behavior: "smooth" });
+}
+
+async function onCountersign(event) {
+  event.preventDefault();
+  clearErrors();
+  const form = countersignForm;
+  const handoverId = value(form, "handover_id");
+  const pending = state.pending?.id === handoverId ? state.pending : null;
+  const secret = field(form, "_secret_out").value;
+  field(form, "_secret_out").value = ""; // never kept on the page
+  if (!pending) return;
+  const fixSeq = form.dataset.fixSeq;
+  const previous = fixSeq ? (await entries()).find((e) => String(e.seq) === fixSeq) : null;
+  if (!secret && !previous) return fieldError(form, "_secret_out", S.need_secret);
+  const id = previous ? previous.id : value(form, "mid") || uuid();
+  let outgoing;
+  try {
+    outgoing = await signature("outgoing", Number(pending.outgoing_id), secret, handoverId, id, previous?.data.outgoing);
+  } catch (error) { notice(fill(S.sign_failed, { message: error.message || error }), "error"); return; }
+  const data = { handover_id: handoverId, expected_state: "signing", outgoing };
+  try {
+    await send("handover.countersign", data, { id, label: fill(S.label_countersign, { name: pending.outgoing_name }), fixSeq });
+  } catch (error) { notice(String(error.message || error), "error"); return; }
+  session.decided.add(handoverId);
+  session.outcome = { decision: "countersign", name: pending.incoming_name };
+  delete form.dataset.for;
+  await render();
 }
 
 // --- small conveniences: more rows, times, drafts (never the secrets) --------------------------------
@@ -445,6 +499,7 @@ async function refreshState() {
 if (prepareForm && takeoverForm) {
   prepareForm.addEventListener("submit", onPrepare);
   takeoverForm.addEventListener("submit", onDecide);
+  countersignForm?.addEventListener("submit", onCountersign);
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-add-row]");
     if (button) addRow(button.closest("[data-rows]"));

@@ -11,7 +11,7 @@ import pytest
 from app.handover.tables import Handover, HandoverComment, HandoverPin
 from app.org.service import DEFAULT_SHIFTS
 from tests.api.roster.support import TZ, current_shift, decide, following, inventory, preceding, proof, publish, submit
-from tests.support.sync import sync
+from tests.support.sync import mutation, sync
 
 
 @pytest.fixture
@@ -514,3 +514,62 @@ async def test_d10_after_a_refusal_the_outgoing_stays_on_duty_into_the_next_shif
     assert later.on_duty.staff_id == desk["outgoing"]["id"]
     assert later.source == "waiting" and later.awaiting_handover and later.differs_from_roster
     assert later.last_refusal is not None
+
+
+async def test_h7_on_two_phones_the_incoming_signs_then_the_outgoing_countersigns(client, desk, login, new_client):
+    """H7 "or on their own phones": the incoming accepts and signs on their phone; until the outgoing
+    countersigns on theirs, the outgoing stays on duty (D10) and the shift cannot be prepared again;
+    the countersignature is the outgoing's own, and then the incoming is on duty from that moment."""
+    s = submit(desk["shift"])
+    hid = s["data"]["handover_id"]
+    assert (await _results(client, desk["token"], [s]))[0]["status"] == "applied"
+
+    async with new_client() as theirs:  # the incoming's own phone
+        token = await login(theirs, desk["incoming"])
+        a = decide("accept", hid, desk["incoming"], desk["outgoing"])
+        del a["data"]["outgoing"]
+        (result,) = await _results(theirs, token, [a])
+        assert result["status"] == "applied", result
+    assert await _status(hid) == "signing"
+    waiting = await _on_duty(client)
+    assert waiting["on_duty"]["staff_id"] == desk["outgoing"]["id"] and waiting["pending_handover"] == hid
+    state = (await client.get("/api/handover/state")).json()
+    assert state["pending"]["status"] == "signing" and state["pending"]["incoming_id"] == desk["incoming"]["id"]
+    (again,) = await _results(client, desk["token"], [submit(desk["shift"])])
+    assert again["error"]["code"] == "handover_pending"
+
+    def countersign(signer: dict, expected: str = "signing") -> dict:
+        mid = str(uuid.uuid4())
+        secret = proof(signer["password"], hid, "outgoing", signer["id"], mid)
+        return mutation(
+            "handover.countersign", {"handover_id": hid, "expected_state": expected, "outgoing": secret}, mid
+        )
+
+    (wrong,) = await _results(client, desk["token"], [countersign(desk["incoming"])])
+    assert wrong["error"]["code"] == "wrong_outgoing" and await _status(hid) == "signing"
+    (done,) = await _results(client, desk["token"], [countersign(desk["outgoing"])])
+    assert done["status"] == "applied", done
+    row = await Handover.select().where(Handover.id == uuid.UUID(hid)).first()
+    assert row["status"] == "accepted" and row["incoming"] == desk["incoming"]["id"]
+    assert row["decided_at"] == row["outgoing_signed_at"] >= row["incoming_signed_at"]
+    now = await _on_duty(client)
+    assert now["on_duty"]["staff_id"] == desk["incoming"]["id"] and now["source"] == "handover"
+    (late,) = await _results(client, desk["token"], [countersign(desk["outgoing"])])
+    assert late["error"]["code"] == "stale_state"  # signed handovers cannot change
+
+
+async def test_a_countersign_for_a_handover_nobody_accepted_yet_is_refused(client, desk):
+    s = submit(desk["shift"])
+    hid = s["data"]["handover_id"]
+    mid = str(uuid.uuid4())
+    c = mutation(
+        "handover.countersign",
+        {
+            "handover_id": hid,
+            "expected_state": "signing",
+            "outgoing": proof("x", hid, "outgoing", desk["outgoing"]["id"], mid),
+        },
+        mid,
+    )
+    results = await _results(client, desk["token"], [s, c])
+    assert results[1]["error"]["code"] == "stale_state" and await _status(hid) == "submitted"
