@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import segno
@@ -326,7 +327,34 @@ def _entrusted_items() -> list[tuple[str, str]]:
 
 
 async def sync_entrusted_checkpoints(office_id: int, route_id: int) -> None:
-    """P5: the route's checkpoints are the office's entrusted units (托管房), added or retired to match."""
+    """P5: the route's checkpoints are the office's entrusted units (托管房), added or retired to match.
+
+    NOTE: this runs on GET pages, so two first looks can race. The diff is made again inside the
+    write transaction (IMMEDIATE on SQLite: the second waits and finds nothing left to do), and the
+    unique (route, unit) index turns a racing insert on PostgreSQL into a no-op."""
+    if not (await _entrusted_diff(office_id, route_id)).changes:
+        return  # the usual case: no write transaction for a page view
+    async with write_transaction():
+        diff = await _entrusted_diff(office_id, route_id)
+        if diff.retire:
+            await Checkpoint.update({Checkpoint.active: False}).where(Checkpoint.id.is_in(diff.retire))
+        if diff.revive:
+            await Checkpoint.update({Checkpoint.active: True}).where(Checkpoint.id.is_in(diff.revive))
+        await _add_entrusted(office_id, route_id, diff.add)
+
+
+@dataclass
+class _EntrustedDiff:
+    add: list[dict]
+    retire: list[int]
+    revive: list[int]
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.add or self.retire or self.revive)
+
+
+async def _entrusted_diff(office_id: int, route_id: int) -> _EntrustedDiff:
     units = (
         await Unit.select(Unit.id, Unit.number, Unit.floor, Unit.building.id.as_alias("building_id"))
         .where((Unit.office == office_id) & Unit.entrusted.eq(True))
@@ -340,38 +368,48 @@ async def sync_entrusted_checkpoints(office_id: int, route_id: int) -> None:
         )
     }
     wanted = {u["id"] for u in units}
-    to_add = [u for u in units if u["id"] not in existing]
-    retire = [r["id"] for unit_id, r in existing.items() if unit_id not in wanted and r["active"]]
-    revive = [r["id"] for unit_id, r in existing.items() if unit_id in wanted and not r["active"]]
-    if not (to_add or retire or revive):
+    return _EntrustedDiff(
+        add=[u for u in units if u["id"] not in existing],
+        retire=[r["id"] for unit_id, r in existing.items() if unit_id not in wanted and r["active"]],
+        revive=[r["id"] for unit_id, r in existing.items() if unit_id in wanted and not r["active"]],
+    )
+
+
+async def _add_entrusted(office_id: int, route_id: int, units: list[dict]) -> None:
+    """New checkpoints for entrusted units, each with the outside checks; a unit already there is skipped."""
+    if not units:
         return
-    async with write_transaction():
-        if retire:
-            await Checkpoint.update({Checkpoint.active: False}).where(Checkpoint.id.is_in(retire))
-        if revive:
-            await Checkpoint.update({Checkpoint.active: True}).where(Checkpoint.id.is_in(revive))
-        position = await Checkpoint.count().where(Checkpoint.route == route_id)
-        taken: set[str] = set()
-        for unit in to_add:
-            position += 1
-            rows = await Checkpoint.insert(
+    position = await Checkpoint.count().where(Checkpoint.route == route_id)
+    taken: set[str] = set()
+    codes = [await _unused_code(office_id, taken) for _ in units]
+    rows = (
+        await Checkpoint.insert(
+            *[
                 Checkpoint(
                     office=office_id,
                     route=route_id,
-                    position=position,
+                    position=position + n,
                     name=unit["number"],
                     location=_("Outside the home, floor %(floor)s", floor=unit["floor"]),
                     building=unit["building_id"],
                     unit=unit["id"],
-                    code=await _unused_code(office_id, taken),
+                    code=code,
                 )
-            )
-            await CheckItem.insert(
-                *[
-                    CheckItem(office=office_id, checkpoint=rows[0]["id"], position=i, label=label, department=dept)
-                    for i, (label, dept) in enumerate(_entrusted_items(), start=1)
-                ]
-            )
+                for n, (unit, code) in enumerate(zip(units, codes, strict=True), start=1)
+            ]
+        )
+        .on_conflict(target=(Checkpoint.route, Checkpoint.unit), action="DO NOTHING")
+        .returning(Checkpoint.id)
+    )
+    items = _entrusted_items()
+    if rows:
+        await CheckItem.insert(
+            *[
+                CheckItem(office=office_id, checkpoint=row["id"], position=i, label=label, department=dept)
+                for row in rows
+                for i, (label, dept) in enumerate(items, start=1)
+            ]
+        )
 
 
 def week_start(day: date) -> date:

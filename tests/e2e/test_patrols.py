@@ -46,6 +46,39 @@ def png_file(tmp_path: Path, name: str, seed: int, width: int = 120, height: int
     return path
 
 
+def large_png(tmp_path: Path, name: str, width: int, height: int) -> Path:
+    """A camera-sized PNG (a diagonal gradient), made fast: each row is a slice of one long pattern."""
+    pattern = bytes(range(256)) * (width * 3 // 256 + 2)
+    rows = b"".join(b"\x00" + pattern[y % 256 : y % 256 + width * 3] for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    path = tmp_path / name
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def jpeg_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a JPEG's start-of-frame segment (SOF0–SOF15, not DHT/JPG/DAC)."""
+    assert data[:2] == b"\xff\xd8", "not a JPEG"
+    i = 2
+    while i + 9 <= len(data):
+        assert data[i] == 0xFF, f"no marker at {i}"
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[i + 5 : i + 9])
+            return width, height
+        i += 2 + struct.unpack(">H", data[i + 2 : i + 4])[0]
+    raise AssertionError("no start-of-frame segment")
+
+
 class Api:
     """A signed-in HTTP client (what the server has, checked outside the browser)."""
 
@@ -180,6 +213,13 @@ def test_a_round_walked_offline_survives_a_reload_and_syncs_everything_exactly_o
     assert page.locator("#pending-count").inner_text() == str(expected_pending)
     assert page.locator("[data-outbox-list='checkpoint.visit'] li").count() == len(checkpoints)
     assert "待同步" in page.locator(f"#cp-{first} [data-cp-status]").inner_text()
+    # The checks and the nonconformance recorded offline are still there, still waiting.
+    assert page.locator("[data-outbox-list='finding.create'] li").count() == 2
+    assert page.locator("[data-outbox-list='nonconformance.create'] li").count() == 1
+    for checkpoint_id in (first, second):
+        expect(page.locator(f"#cp-{checkpoint_id} [data-cp-findings] li.fail")).to_contain_text("等待同步")
+    expect(page.locator(f"#cp-{first} [data-cp-findings] li.fail")).to_contain_text("不合格项")
+    expect(page.locator(f"#cp-{second} [data-cp-findings] li.fail")).not_to_contain_text("不合格项")
     shot(page, "patrol-round-offline-reloaded")
 
     context.set_offline(False)
@@ -390,3 +430,137 @@ def test_bad_input_gets_clear_messages_and_nothing_is_lost_from_the_round(
     assert len(doc["findings"]) == 1 and doc["findings"][0]["note"] == "入口照明不亮"
     assert len(doc["findings"][0]["photos"]) == 1
     assert doc["skipped"] == [cp for cp, _ in checkpoints[1:]]
+
+
+def start_round(page: Page) -> str:
+    """Start a round online; returns its id once the server has it."""
+    page.get_by_role("button", name="开始巡查").click()
+    page.wait_for_selector("#round-active:not([hidden])")
+    wait_synced(page)
+    return page.locator("#walk").get_attribute("data-round-id")
+
+
+def round_doc(live_server: str, round_id: str) -> dict:
+    return Api(live_server, "patrol_a").get(f"/api/patrols/rounds/{round_id}").json()
+
+
+def test_a_camera_sized_photo_reaches_the_server_at_most_1600_px(page, live_server, supervisor_api, tmp_path):
+    """DESIGN "Offline model" 7: a 2400×1800 photo is resized on the phone; the server stores 1600×1200."""
+    route_id, checkpoints = route_codes(supervisor_api, GARDEN)
+    open_walk(page, "patrol_a", route_id)
+    round_id = start_round(page)
+    checkpoint_id, code = checkpoints[0]
+    confirm(page, code)
+    page.wait_for_selector(f"#cp-{checkpoint_id}.visited")
+    record_failed_check(page, checkpoint_id, "岗亭内外整洁", "岗亭玻璃破损", large_png(tmp_path, "big.png", 2400, 1800))
+    page.locator("#nc-form").get_by_role("button", name="暂不").click()
+    wait_synced(page)
+
+    [finding] = round_doc(live_server, round_id)["findings"]
+    body = supervisor_api.get(f"/api/attachments/{finding['photos'][0]}").content
+    width, height = jpeg_size(body)
+    assert max(width, height) <= 1600
+    assert (width, height) == (1600, 1200)  # the long side at the limit, the shape kept
+
+
+# A camera and a QR reader for headless Chromium: the detector "sees" whatever the test puts in
+# `window.__scanned`; the camera is a canvas stream.
+FAKE_SCANNER = """
+window.__scanned = null;
+window.BarcodeDetector = class {
+  static async getSupportedFormats() { return ["qr_code", "ean_13"]; }
+  constructor(options) { this.formats = options?.formats || []; }
+  async detect() { return window.__scanned ? [{ rawValue: window.__scanned, format: "qr_code" }] : []; }
+};
+if (navigator.mediaDevices) {
+  navigator.mediaDevices.getUserMedia = async () => {
+    const canvas = Object.assign(document.createElement("canvas"), { width: 320, height: 240 });
+    canvas.getContext("2d").fillRect(0, 0, 320, 240);
+    return canvas.captureStream(5);
+  };
+}
+"""
+
+
+def test_a_checkpoint_is_confirmed_by_scanning_its_qr_code_or_by_the_phones_camera_app(
+    page, context, live_server, supervisor_api
+):
+    """The scan button (BarcodeDetector) reads the QR code's URL and records a visit by scan; opening the
+    code's URL (/patrols/c/<CODE>, as the phone's own camera app does) visits that checkpoint too."""
+    context.add_init_script(FAKE_SCANNER)
+    route_id, checkpoints = route_codes(supervisor_api, GARDEN)
+    (scanned_id, scanned_code), (linked_id, linked_code) = checkpoints[:2]
+    open_walk(page, "patrol_a", route_id)
+    round_id = start_round(page)
+
+    scan = page.get_by_role("button", name="扫描二维码")
+    expect(scan).to_be_visible()  # shown only where BarcodeDetector reads QR codes
+    scan.click()
+    page.wait_for_selector("[data-scanner]:not([hidden])")
+    page.evaluate("url => { window.__scanned = url; }", f"{live_server}/patrols/c/{scanned_code}")
+    page.wait_for_selector(f"#cp-{scanned_id}.visited")
+    expect(page.locator("[data-scanner]")).to_be_hidden()  # the camera is stopped
+    expect(page.locator(f"#cp-{scanned_id} [data-cp-status]")).to_contain_text("扫码")
+    wait_synced(page)
+
+    page.goto(f"/patrols/c/{linked_code}")
+    page.wait_for_url(f"**/patrols/routes/{route_id}/walk")  # the #code= is consumed
+    page.wait_for_selector(f"#cp-{linked_id}.visited")
+    wait_synced(page)
+
+    visits = {v["checkpoint_id"]: v["method"] for v in round_doc(live_server, round_id)["visits"]}
+    assert visits == {scanned_id: "scan", linked_id: "scan"}
+
+
+REFUSED = {"error": {"code": "not_an_image", "message": "只能上传照片（JPEG、PNG 或 WebP 格式）。"}}
+
+
+def test_a_photo_the_server_refuses_can_be_left_out_and_the_check_resent_with_its_note(
+    page, context, live_server, supervisor_api, tmp_path
+):
+    """An upload refused (415) rejects the check; on /outbox the person leaves that photo out and sends
+    again: the check reaches the server with its note and the other photo, without the refused one."""
+    refused: list[str] = []
+
+    def refuse_first_upload(route) -> None:
+        if route.request.method == "PUT" and not refused:
+            refused.append(route.request.url.rsplit("/", 1)[1])
+            route.fulfill(status=415, json=REFUSED)
+        else:
+            route.fallback()
+
+    context.route("**/api/attachments/**", refuse_first_upload)
+    route_id, checkpoints = route_codes(supervisor_api, GARDEN)
+    checkpoint_id, code = checkpoints[0]
+    open_walk(page, "patrol_a", route_id)
+    round_id = start_round(page)
+    confirm(page, code)
+    page.wait_for_selector(f"#cp-{checkpoint_id}.visited")
+    page.locator(f"#cp-{checkpoint_id} [data-record]").click()
+    form = page.locator("#finding-form")
+    form.get_by_label("不合格").check()
+    form.locator("#f-note").fill("路灯灯罩破裂")
+    form.locator("#f-photos").set_input_files([str(png_file(tmp_path, f"lamp{n}.png", 20 + n)) for n in (1, 2)])
+    form.get_by_role("button", name="保存检查").click()
+    page.locator("#nc-form").get_by_role("button", name="暂不").click()
+    page.wait_for_selector("[data-outbox-list='finding.create'] li.is-rejected")
+    assert len(refused) == 1
+
+    page.goto("/outbox")
+    wait_ready(page)
+    entry = page.locator("#outbox-list li.is-rejected")
+    expect(entry.locator(".error")).to_have_text(REFUSED["error"]["message"])
+    expect(entry).to_contain_text("去掉被拒收的照片")
+    entry.get_by_role("button", name="编辑").click()
+    assert entry.get_by_label("看到的情况").input_value() == "路灯灯罩破裂"
+    expect(entry.get_by_role("checkbox")).to_have_count(2)
+    entry.get_by_role("checkbox", name="服务器拒收").check()
+    shot(page, "outbox-refused-photo")
+    entry.get_by_role("button", name="重新发送").click()
+    wait_synced(page)
+    expect(page.locator("#outbox-empty")).to_be_visible()
+
+    [finding] = round_doc(live_server, round_id)["findings"]
+    assert finding["note"] == "路灯灯罩破裂" and finding["result"] == "fail"
+    assert len(finding["photos"]) == 1 and refused[0] not in finding["photos"]
+    assert page.evaluate("async () => (await (await import('/static/js/idb.js')).all('blobs')).length") == 0

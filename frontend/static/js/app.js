@@ -2,10 +2,11 @@
 // the outbox page, and the small conveniences (print, corrections, drafts).
 
 import { enqueue, entries, flush, onOutboxEvent, pendingCount, resend, discard, oldestPendingAge } from "./outbox.js";
-import { setMeta } from "./idb.js";
+import { get, setMeta } from "./idb.js";
 import { NotAnImage, storePhotos } from "./photos.js";
 
-const T = JSON.parse(document.getElementById("ui-strings")?.textContent || "{}");
+const strings = (id) => JSON.parse(document.getElementById(id)?.textContent || "{}");
+const T = { ...strings("ui-strings"), ...strings("outbox-strings") }; // the outbox page adds its own
 const t = (key, vars = {}) => (T[key] || key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "");
 const user = document.body.dataset.user || "";
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
@@ -102,6 +103,9 @@ function pendingItem(entry, { controls = false } = {}) {
     const error = document.createElement("p");
     error.className = "error"; error.setAttribute("role", "alert"); error.textContent = entry.error.message;
     li.append(error);
+    if (controls && entry.error.sha256) { // a refused photo: say how to send the rest
+      li.append(Object.assign(document.createElement("p"), { className: "hint", textContent: t("photo_refused_hint") }));
+    }
   }
   if (controls) li.append(entryControls(entry));
   return li;
@@ -169,6 +173,7 @@ function editForm(entry) {
     wrap.append(label, fieldControl(field, entry.data?.[field.name], label.htmlFor));
     form.append(wrap);
   }
+  if (entry.attachments?.length) form.append(photoChoices(entry));
   const save = document.createElement("button");
   save.type = "submit"; save.className = "primary"; save.textContent = t("resend");
   form.append(save);
@@ -179,9 +184,38 @@ function editForm(entry) {
       const raw = form.elements.namedItem(field.name).value.trim();
       data[field.name] = field.int ? (raw === "" ? null : Number.parseInt(raw, 10)) : field.nullable && raw === "" ? null : raw;
     }
-    resend(entry.seq, data);
+    const dropPhotos = [...form.querySelectorAll("input[data-drop-photo]:checked")].map((input) => input.value);
+    resend(entry.seq, data, { dropPhotos });
   });
   return form;
+}
+
+/** The change's photos, each with a box to leave it out: a photo the server refuses (too large, not
+ * an image) would be refused again, and leaving it out lets the note and the rest go through. */
+function photoChoices(entry) {
+  const box = document.createElement("fieldset");
+  box.className = "field photo-choices";
+  box.append(Object.assign(document.createElement("legend"), { textContent: t("photos") }));
+  entry.attachments.forEach((sha256, i) => box.append(photoChoice(sha256, i + 1, entry.error?.sha256 === sha256)));
+  return box;
+}
+
+function photoChoice(sha256, n, refused) {
+  const label = document.createElement("label");
+  label.className = `check${refused ? " has-error" : ""}`;
+  const input = Object.assign(document.createElement("input"), { type: "checkbox", value: sha256 });
+  input.dataset.dropPhoto = "";
+  const img = Object.assign(document.createElement("img"), { alt: t("photo_n", { n }), width: 64, height: 64 });
+  Object.assign(img.style, { objectFit: "cover", flex: "none", borderRadius: "6px" });
+  get("blobs", sha256).then((row) => {
+    if (!row) return; // uploaded already: nothing left on the phone to show
+    img.src = URL.createObjectURL(row.blob);
+    img.onload = () => URL.revokeObjectURL(img.src);
+  });
+  const text = document.createElement("span");
+  text.textContent = refused ? `${t("remove_photo")} (${t("photo_refused")})` : t("remove_photo");
+  label.append(input, img, text);
+  return label;
 }
 
 async function renderPendingLists() {

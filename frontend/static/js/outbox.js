@@ -4,7 +4,7 @@
 // batches. Only the server's answer removes it: applied/duplicate → gone; rejected → kept with the
 // server's message for the person to edit and resend, or discard. Network errors and 5xx back off.
 
-import { openDb, withStore, getMeta, setMeta, get, put, del } from "./idb.js";
+import { openDb, withStore, getMeta, setMeta, get, put, del, all } from "./idb.js";
 
 const BATCH = 50;
 const MAX_BACKOFF_MS = 60_000;
@@ -87,16 +87,33 @@ async function update(seq, changes) {
 
 /** Edit a rejected entry's data and queue it again. The id stays (a refused id is not recorded),
  * except where the server remembers it: a stale change's answer is kept for its id (DESIGN
- * "Conflicts"), so an edited one goes under a new id, as does one refused for a reused id. */
-export async function resend(seq, data) {
+ * "Conflicts"), so an edited one goes under a new id, as does one refused for a reused id.
+ * `dropPhotos`: SHA-256 names to take out of the change (e.g. a photo the server refused). */
+export async function resend(seq, data, { dropPhotos = [] } = {}) {
   const changes = { status: "pending", error: null };
   if (data) changes.data = data;
   const entry = await get("outbox", seq);
   const code = entry?.error?.code;
   if (code === "id_reused" || (data && code === "stale_state")) changes.id = uuid();
+  if (entry && dropPhotos.length) Object.assign(changes, withoutPhotos({ ...entry, ...changes }, dropPhotos));
   await update(seq, changes);
+  if (dropPhotos.length) await deleteUnusedBlobs(dropPhotos);
   emit({ type: "changed" });
   return flush({ force: true }); // the person asked for it: not held back by an earlier failure
+}
+
+/** The entry's data and attachments without these photos (photo lists in `data` hold SHA-256 names). */
+function withoutPhotos(entry, names) {
+  const drop = new Set(names);
+  const data = Object.fromEntries(Object.entries(entry.data || {}).map(([key, value]) => (
+    [key, Array.isArray(value) ? value.filter((x) => !drop.has(x)) : value])));
+  return { data, attachments: (entry.attachments || []).filter((x) => !drop.has(x)) };
+}
+
+// NOTE: blobs are content-addressed, so another entry (or person) may hold the same photo.
+async function deleteUnusedBlobs(names) {
+  const used = new Set((await all("outbox")).flatMap((e) => e.attachments || []));
+  for (const sha256 of names) if (!used.has(sha256)) await del("blobs", sha256);
 }
 
 /** Discard an entry for good (the page asks for confirmation first). */
@@ -115,9 +132,9 @@ async function uploadBlobs(entry, csrf) {
     });
     if (response.status >= 500 || response.status === 429) throw new TransientError(`upload ${response.status}`);
     if (response.status === 401 || response.status === 403) throw new AuthError();
-    if (!response.ok) {
+    if (!response.ok) { // refused (too large, not an image): the outbox page lets the person drop it
       const body = await response.json().catch(() => ({}));
-      return body.error || { code: "upload_failed", message: `HTTP ${response.status}` };
+      return { ...(body.error || { code: "upload_failed", message: `HTTP ${response.status}` }), sha256 };
     }
   }
   return null;
@@ -183,7 +200,11 @@ async function flushLocked(force = false, retried = false) {
       const batch = [];
       for (const entry of pending.slice(0, BATCH)) {
         const uploadError = await uploadBlobs(entry, csrf);
-        if (uploadError) { await update(entry.seq, { status: "rejected", error: uploadError }); continue; }
+        if (uploadError) {
+          await update(entry.seq, { status: "rejected", error: uploadError });
+          emit({ type: "rejected", entry, error: uploadError });
+          continue;
+        }
         batch.push(entry);
       }
       if (!batch.length) continue;

@@ -349,7 +349,7 @@ function startWalk() {
       note, photos, location: form.elements.location.value.trim(),
     };
     const label = t(result === "fail" ? "finding_label_fail" : "finding_label_pass", { what: note ? `${what} — ${note}` : what });
-    await enqueue("finding.create", data, { id, attachments: photos, label });
+    await enqueue("finding.create", data, { id, attachments: photos, label, fields: findingFields(form) });
     const finding = {
       id, cp: cp.id, what, result, note, photos: photos.length, nc: null,
       department: itemId === null ? "customer_service" : option.dataset.department,
@@ -361,6 +361,15 @@ function startWalk() {
     if (result === "fail") openNonconformance(finding);
     else backToCodes();
     await afterQueue();
+  }
+
+  /** What the outbox page may edit if the server refuses the check (not the round, checkpoint or item). */
+  function findingFields(form) {
+    const label = (name) => form.querySelector(`label[for="${form.elements[name].id}"]`)?.textContent.trim() || name;
+    return [
+      { name: "note", label: label("note"), tag: "textarea", type: "", int: false, nullable: false, options: null },
+      { name: "location", label: label("location"), tag: "input", type: "text", int: false, nullable: false, options: null },
+    ];
   }
 
   // --- raising a nonconformance (P3) ---------------------------------------------------------------
