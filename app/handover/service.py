@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from app.alerts.service import raise_alert
 from app.auth.schemas import CurrentStaff
+from app.clock import aware as stored_utc
 from app.errors import RuleViolation, StaleChange
 from app.handover import signing
 from app.handover._checks import (  # noqa: F401 (ARRIVE_EARLY, TIDY_EARLY re-exported)
@@ -28,7 +29,7 @@ from app.handover._checks import (  # noqa: F401 (ARRIVE_EARLY, TIDY_EARLY re-ex
     moment_of,
     text_of,
 )
-from app.handover.schemas import HandoverAccept, HandoverCountersign, HandoverRefuse, HandoverSubmit
+from app.handover.schemas import HandoverAccept, HandoverCountersign, HandoverRefuse, HandoverSubmit, Signature
 from app.handover.tables import Handover, HandoverComment, HandoverItem
 from app.i18n import _, lazy
 from app.org.service import office_shift_templates
@@ -300,6 +301,13 @@ async def _check_incoming(ctx: ApplyContext, row: dict, incoming_id: int, templa
     return names
 
 
+def _check_outgoing_signer(row: dict, signature: Signature, names: dict[int, str]) -> None:
+    """H7: the outgoing's signature is the outgoing's, whichever phone it was made on."""
+    if signature.staff_id != row["outgoing"]:
+        message = _("The second signature is the outgoing's: %(name)s.", name=names.get(row["outgoing"], "?"))
+        raise RuleViolation("wrong_outgoing", message, field="_secret_out")
+
+
 def _arrival(ctx: ApplyContext, value: datetime, moment: datetime, prepared_at: datetime) -> datetime:
     arrived = aware(value, ZoneInfo(ctx.staff.office_time_zone))
     if arrived > moment + MAX_CLOCK_SKEW or arrived < prepared_at - timedelta(hours=12):
@@ -317,14 +325,13 @@ async def apply_accept(ctx: ApplyContext, mutation: HandoverAccept) -> None:
         raise _stale(ctx, row, data.note, data.anomalies, [])
     templates = await office_shift_templates(ctx.staff.office_id)
     names = await _check_incoming(ctx, row, data.incoming.staff_id, templates)
-    if data.outgoing is not None and data.outgoing.staff_id != row["outgoing"]:
-        message = _("The second signature is the outgoing's: %(name)s.", name=names.get(row["outgoing"], "?"))
-        raise RuleViolation("wrong_outgoing", message, field="_secret_out")
+    if data.outgoing is not None:
+        _check_outgoing_signer(row, data.outgoing, names)
     if not data.log_read:
         message = _("Read the shift's duty log and open items first, then tick this (H2).")
         raise RuleViolation("log_not_read", message, field="log_read")
     moment, _suspect = moment_of(ctx, mutation.recorded_at)
-    prepared = row["prepared_at"] if row["prepared_at"].tzinfo else row["prepared_at"].replace(tzinfo=UTC)
+    prepared = stored_utc(row["prepared_at"])
     moment = max(moment, prepared)
     arrived = _arrival(ctx, data.arrived_at, moment, prepared)
     outgoing_counts = {r["item"]: r["count"] for r in row["outgoing_inventory"]}
@@ -384,13 +391,8 @@ async def apply_countersign(ctx: ApplyContext, mutation: HandoverCountersign) ->
     if row["status"] != data.expected_state:
         raise _stale(ctx, row, "", [], [])
     names = await staff_names(ctx.staff.office_id)
-    if data.outgoing.staff_id != row["outgoing"]:
-        message = _("The second signature is the outgoing's: %(name)s.", name=names.get(row["outgoing"], "?"))
-        raise RuleViolation("wrong_outgoing", message, field="_secret_out")
-    signed_in = (
-        row["incoming_signed_at"] if row["incoming_signed_at"].tzinfo else row["incoming_signed_at"].replace(tzinfo=UTC)
-    )
-    moment = max(moment_of(ctx, mutation.recorded_at)[0], signed_in)
+    _check_outgoing_signer(row, data.outgoing, names)
+    moment = max(moment_of(ctx, mutation.recorded_at)[0], stored_utc(row["incoming_signed_at"]))
     await signing.verify(
         ctx,
         data.outgoing,
@@ -419,7 +421,7 @@ async def apply_refuse(ctx: ApplyContext, mutation: HandoverRefuse) -> None:
     templates = await office_shift_templates(ctx.staff.office_id)
     names = await _check_incoming(ctx, row, data.incoming.staff_id, templates)
     moment, _suspect = moment_of(ctx, mutation.recorded_at)
-    prepared = row["prepared_at"] if row["prepared_at"].tzinfo else row["prepared_at"].replace(tzinfo=UTC)
+    prepared = stored_utc(row["prepared_at"])
     moment = max(moment, prepared)
     arrived = _arrival(ctx, data.arrived_at, moment, prepared)
     outgoing_counts = {r["item"]: r["count"] for r in row["outgoing_inventory"]}
