@@ -24,7 +24,7 @@ run: $(VENV)/.runtime
 	$(BIN)/python -m app migrate
 	$(BIN)/python -m app seed-demo --if-empty
 	@echo ""
-	@echo "  Open http://127.0.0.1:8000/  (demo logins above; password for all: demo1234 — demo only)"
+	@echo "  Open http://$${APP_HOST:-127.0.0.1}:$${APP_PORT:-8000}/  (demo logins above; password for all: demo1234 — demo only)"
 	@echo ""
 	$(BIN)/python -m app serve --host $${APP_HOST:-127.0.0.1} --port $${APP_PORT:-8000}
 

@@ -23,9 +23,9 @@ def _seed_demo(if_empty: bool) -> int:
     async def run() -> int:
         if if_empty and await demo_exists():
             print("demo data already present")
-            accounts = await demo_accounts()
         else:
-            accounts = await seed_demo()
+            await seed_demo()
+        accounts = await demo_accounts()  # one list, whichever domain made the account
         print(f"demo accounts (password for all: {DEMO_PASSWORD}) — demo only:")
         for username, role, office in accounts:
             print(f"  {username:<14} {role:<17} {office}")

@@ -39,7 +39,8 @@ async def demo_exists() -> bool:
 
 
 async def demo_accounts() -> list[tuple[str, str, str]]:
-    usernames = [f"{suffix}_{key}" for key, *_ in _OFFICES for suffix, *_ in _ROLE_ACCOUNTS]
+    suffixes = [suffix for suffix, *_ in _ROLE_ACCOUNTS] + ["duty2"]  # duty2: the roster demo's third officer
+    usernames = [f"{suffix}_{key}" for key, *_ in _OFFICES for suffix in suffixes]
     rows = (
         await Staff.select(Staff.username, Staff.role, Staff.office.name.as_alias("office"))
         .where(Staff.username.is_in(usernames))
