@@ -75,7 +75,7 @@ async def on_duty_now(office_id: int, tz_name: str, at: datetime | None = None) 
     elif rostered:
         holder, source, since = people.get(rostered[0]["id"]), "roster", start
     pending = (
-        await Handover.select(Handover.id)
+        await Handover.select(Handover.id, Handover.status)
         .where((Handover.office == office_id) & Handover.status.is_in(WAITING))
         .order_by(Handover.prepared_at, ascending=False)
         .first()
@@ -109,6 +109,7 @@ async def on_duty_now(office_id: int, tz_name: str, at: datetime | None = None) 
         differs_from_roster=holder is not None and holder.staff_id not in {p.staff_id for p in rostered_people},
         awaiting_handover=awaiting,
         pending_handover=pending["id"] if pending else None,
+        pending_countersign=bool(pending) and pending["status"] == "signing",
         last_refusal=RefusalInfo(
             handover_id=refused["id"],
             refused_at=_aware(refused["decided_at"]),

@@ -158,5 +158,6 @@ class OnDutyNow(msgspec.Struct):
     differs_from_roster: bool
     awaiting_handover: bool  # the current shift has started, its handover is not accepted yet (D10)
     pending_handover: UUID | None  # a prepared handover waiting for the incoming
+    pending_countersign: bool  # … accepted and signed by the incoming, waiting for the outgoing (H7)
     last_refusal: RefusalInfo | None  # a refusal since the last accepted handover (H5)
     contacts: list[EscalationContact]  # D6, D7

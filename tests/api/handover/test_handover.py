@@ -533,6 +533,7 @@ async def test_h7_on_two_phones_the_incoming_signs_then_the_outgoing_countersign
     assert await _status(hid) == "signing"
     waiting = await _on_duty(client)
     assert waiting["on_duty"]["staff_id"] == desk["outgoing"]["id"] and waiting["pending_handover"] == hid
+    assert waiting["pending_countersign"] is True
     state = (await client.get("/api/handover/state")).json()
     assert state["pending"]["status"] == "signing" and state["pending"]["incoming_id"] == desk["incoming"]["id"]
     (again,) = await _results(client, desk["token"], [submit(desk["shift"])])
