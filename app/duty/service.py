@@ -234,20 +234,50 @@ def _localise(rows: list[dict], tz: ZoneInfo) -> list[dict]:
 
 
 async def entries_for_day(staff: CurrentStaff, office_id: int, day: date, shift: str | None = None) -> list[dict]:
-    """A day's entries (by shift date) in time order, each correction listed with the entry it corrects."""
+    """A day's entries (by shift date) in time order, each correction listed with the entry it corrects
+    (D5), whatever day either was written: a correction of an entry not shown here names its original."""
     _check_office(staff, office_id)
     query = DutyLogEntry.select(*_COLUMNS).where((DutyLogEntry.office == office_id) & (DutyLogEntry.shift_date == day))
     if shift:
         query = query.where(DutyLogEntry.shift_code == shift)
     rows = _localise(await query.order_by(DutyLogEntry.recorded_at).order_by(DutyLogEntry.seq), _tz(staff))
-    by_id = {row["id"]: row for row in rows}
-    for row in rows:
-        row["corrections"], row["attached"] = [], False
-    for row in rows:
-        if row["corrects"] and row["corrects"] in by_id:
+    by_id = {row["id"]: _unlinked(row) for row in rows}
+    for row in [*rows, *await _corrections_written_elsewhere(staff, office_id, by_id)]:
+        if row["corrects"] in by_id:
             by_id[row["corrects"]]["corrections"].append(row)
             row["attached"] = True  # shown beside the entry it corrects
+    await _name_originals_elsewhere(office_id, [r for r in rows if r["corrects"] and not r["attached"]])
     return rows
+
+
+def _unlinked(row: dict) -> dict:
+    row["corrections"], row["attached"], row["corrected_entry"] = [], False, None
+    return row
+
+
+async def _corrections_written_elsewhere(staff: CurrentStaff, office_id: int, shown: dict) -> list[dict]:
+    """Corrections of the shown entries written on another day (or shift) than the one shown."""
+    if not shown:
+        return []
+    rows = await (
+        DutyLogEntry.select(*_COLUMNS)
+        .where((DutyLogEntry.office == office_id) & DutyLogEntry.corrects.is_in(list(shown)))
+        .order_by(DutyLogEntry.recorded_at)
+        .order_by(DutyLogEntry.seq)
+    )
+    return [_unlinked(row) for row in _localise(rows, _tz(staff)) if row["id"] not in shown]
+
+
+async def _name_originals_elsewhere(office_id: int, corrections: list[dict]) -> None:
+    """Give each correction whose original is not shown the original's day and number, for a link."""
+    if not corrections:
+        return
+    originals = await DutyLogEntry.select(
+        DutyLogEntry.id, DutyLogEntry.seq, DutyLogEntry.shift_date, DutyLogEntry.shift_code
+    ).where((DutyLogEntry.office == office_id) & DutyLogEntry.id.is_in([c["corrects"] for c in corrections]))
+    found = {o["id"]: o for o in originals}
+    for row in corrections:
+        row["corrected_entry"] = found.get(row["corrects"])
 
 
 async def escalated_entries(staff: CurrentStaff, office_id: int, limit: int = 100) -> list[dict]:

@@ -4,6 +4,7 @@ is the part `_summary`, re-exported here."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -30,6 +31,9 @@ ITEM_TARGETS: dict[str, str] = {  # D11: what a night item becomes
     "handled": lazy("Handled, no record needed"),
 }
 REFUSAL_READERS = ROSTER_EDITORS | {"manager", "qa"}
+# The ref app/work stores when intake converts a night item (D11): the request's page.
+REQUEST_REF = re.compile(r"/work/requests/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+INTAKE_FROM_ITEM = "/work/requests/new?handover_item={id}"  # the intake form, pre-filled from the item
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -197,18 +201,23 @@ async def open_items(staff: CurrentStaff, office_id: int) -> dict:
     )
     for r in [*rows, *done]:
         r["from_label"] = shift_label(r["from_date"], r["from_code"], templates)
+        r["target_href"] = r["target_ref"] if REQUEST_REF.fullmatch(r["target_ref"] or "") else None
     return {
         "night": [r for r in rows if r["night"]],
         "other": [r for r in rows if not r["night"]],
         "done": done,
         "targets": ITEM_TARGETS,
         "can_convert": staff.role in HANDOVER_ROLES and office_id == staff.office_id,
+        "intake_url": INTAKE_FROM_ITEM,
     }
 
 
 async def convert_item(staff: CurrentStaff, item_id: UUID, kind: str, ref: str) -> None:
     """D11, one action: record what an open item was turned into (a work order, a complaint record,
-    or handled without one). Work orders and complaints arrive with later issues: kind + free text now."""
+    or handled without one). A work order comes from a real request: the intake form, pre-filled from
+    the item (`INTAKE_FROM_ITEM`), calls this in the request's own transaction with kind `work_order`
+    and ref = the request's page, so an item never becomes two requests. A complaint record or
+    "handled" is still kind + free text, from the items page."""
     if staff.role not in HANDOVER_ROLES:
         raise Forbidden()
     if kind not in ITEM_TARGETS:

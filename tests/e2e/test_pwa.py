@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 import uuid
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -188,3 +189,27 @@ def test_an_outdated_csrf_token_is_renewed_and_nothing_is_lost(page, context, li
     page.wait_for_function("document.body.dataset.pending === '0'")
     jar = {c["name"]: c["value"] for c in context.cookies()}
     assert httpx.get(f"{live_server}/duty-log", cookies=jar).text.count(text) == 1
+
+
+def test_a_page_never_opened_shows_the_offline_page_with_a_way_back(page, context):
+    """DESIGN "Offline model" 1 (reads): offline, a page never opened on this phone gets the precached
+    offline page, which says why and leads back; online again, the real page loads."""
+    never_opened = "/handover/records?status=refused"
+    sign_in(page, "duty_a")
+    wait_for_worker(page)
+    page.reload()  # through the worker, so today's page is on the phone for the way back
+    wait_ready(page)
+    context.set_offline(True)
+    page.goto(never_opened)
+    expect(page.locator("h1")).to_have_text("无信号")
+    expect(page.get_by_text("此页面未在联网时打开过，本机上没有保存。")).to_be_visible()
+    shot(page, "offline-page-never-opened")
+    back = page.get_by_role("link", name="返回今日")
+    expect(back).to_have_attribute("href", "/")
+    back.click()
+    page.wait_for_url(lambda url: urlsplit(url).path == "/")
+    expect(page.locator("h1")).to_contain_text("今日")  # this person's cached page of today
+    expect(page.locator(".tabbar")).to_be_visible()
+    context.set_offline(False)
+    page.goto(never_opened)
+    expect(page.locator("h1")).to_have_text("交接班记录")

@@ -118,6 +118,37 @@ async def test_a_correction_is_a_new_entry_shown_beside_the_original(client, dut
     assert html.index(f'id="entry-{correction["id"]}"') > start
 
 
+async def test_d5_a_correction_written_another_day_is_shown_beside_its_original(client, duty):
+    """D5: a correction written today of yesterday's entry sits beside yesterday's entry, and today's
+    page says which earlier entry it corrects, with a link to it."""
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    original = mutation("duty_log.append", _entry("昨天：4栋门禁故障"), recorded_at=yesterday)
+    await sync(client, duty["token"], [original])
+    correction = mutation("duty_log.append", _entry("更正：是5栋门禁", corrects=original["id"]))
+    results = (await sync(client, duty["token"], [correction])).json()["results"]
+    assert results[0]["status"] == "applied", results
+    days = {
+        str(r["id"]): r["shift_date"]
+        for r in await DutyLogEntry.select(DutyLogEntry.id, DutyLogEntry.shift_date).where(
+            DutyLogEntry.office == duty["office"]["id"]
+        )
+    }
+    first_day, second_day = days[original["id"]], days[correction["id"]]
+    assert first_day < second_day  # two different days (by shift date)
+
+    html = (await client.get(f"/duty-log?day={first_day.isoformat()}")).text
+    start = html.index(f'id="entry-{original["id"]}"')
+    assert html.index("昨天：4栋门禁故障", start) < html.index("更正：是5栋门禁", start)
+    assert html.index(f'id="entry-{correction["id"]}"') > start
+
+    html = (await client.get(f"/duty-log?day={second_day.isoformat()}")).text
+    item = html[html.index(f'id="entry-{correction["id"]}"') :]
+    assert "更正：是5栋门禁" in item
+    link = f"/duty-log?day={first_day.isoformat()}&amp;office={duty['office']['id']}#entry-{original['id']}"
+    assert link in item and f"更正 {first_day.isoformat()} 的第 #1 条记录" in item
+    assert "昨天：4栋门禁故障" not in html  # the original stays on its own day
+
+
 async def test_late_entries_keep_their_recorded_time_and_are_appended_in_arrival_order(client, duty):
     now = datetime.now(UTC)
     late = mutation("duty_log.append", _entry("离线时写的"), recorded_at=now - timedelta(hours=3))

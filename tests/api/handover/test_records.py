@@ -11,8 +11,9 @@ from app.auth.tables import Staff
 from app.handover import records
 from app.handover.tables import HandoverItem
 from app.roster.service import month_key
+from app.work.service import seed_office_defaults
 from tests.api.roster.support import current_shift, decide, following, last_night_shift, publish, submit
-from tests.support.sync import sync
+from tests.support.sync import mutation, sync
 
 
 async def _apply(client, token, mutations) -> None:
@@ -61,6 +62,35 @@ async def test_night_items_are_listed_for_the_day_shift_and_converted_with_one_a
     assert again.status_code == 422 and "投诉记录" in again.text
     page = await client.get("/handover/items")
     assert "最近已转单" in page.text and "TS-001" in page.text
+
+
+async def test_d11_w8_a_night_item_is_taken_as_a_real_request_from_the_items_page(client, night):
+    """D11, W8: for a work order the items page links to the intake form pre-filled from the night
+    item (no free-text work order); once intake saves the request, the item shows as converted with a
+    link to that request. Complaint record and "handled" stay one action on the page."""
+    rows = await HandoverItem.select().where(HandoverItem.handover == uuid.UUID(night["handover"]))
+    leak = next(r for r in rows if "漏水" in r["text"])
+    card = _item_card((await client.get("/handover/items")).text, leak["id"])
+    assert f'href="/work/requests/new?handover_item={leak["id"]}"' in card and "转为报事" in card
+    assert 'value="work_order"' not in card
+    assert 'value="complaint"' in card and 'value="handled"' in card
+
+    await seed_office_defaults(night["office"]["id"])
+    request = mutation(
+        "request.create",
+        {"channel": "phone", "kind": "repair", "category": "plumbing", "location": "5栋", "description": leak["text"]}
+        | {"handover_item_id": str(leak["id"])},
+    )
+    await _apply(client, night["token"], [request])
+    page = (await client.get("/handover/items")).text
+    assert f'id="item-{leak["id"]}"' not in page  # no longer open
+    converted = page.split("最近已转单")[1]
+    assert leak["text"] in converted and f'<a href="/work/requests/{request["id"]}">' in converted
+
+
+def _item_card(html: str, item_id) -> str:
+    start = html.index(f'id="item-{item_id}"')
+    return html[start : html.index("</li>", start)]
 
 
 async def test_a_bad_conversion_is_refused_beside_the_item(client, night):
