@@ -13,6 +13,8 @@ from app.i18n import lazy
 FOLLOWUP_ROLES = frozenset({"frontdesk", "duty", "supervisor", "manager", "engineering_lead"})
 RECORD_ON_BEHALF = frozenset({"supervisor", "manager"})
 READERS = FOLLOWUP_ROLES | {"qa"}
+# F2: whoever knows the leak test was done records its date — the desk, or the technician who did it.
+LEAK_TEST_ROLES = FOLLOWUP_ROLES | {"technician"}
 FIGURE_READERS = frozenset({"supervisor", "manager", "engineering_lead", "qa"})
 
 RULES: dict[str, str] = {

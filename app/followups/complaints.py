@@ -27,6 +27,7 @@ from app.org.service import office_ids_visible_to
 from app.sync import registry
 from app.sync.registry import ApplyContext
 from app.work._common import INTAKE_ROLES
+from app.work._common import READERS as REQUEST_READERS
 from app.work.schemas import RequestClose, RequestCloseData
 from app.work.tables import ServiceRequest
 
@@ -331,6 +332,26 @@ async def get_complaint(staff: CurrentStaff, request_id: UUID, now: datetime) ->
     )
     row["can_close"] = row["can_handle"] and (row["detail"].get("severity") != "major" or staff.role in ON_BEHALF)
     return row
+
+
+async def countdowns(staff: CurrentStaff, request_ids: list[UUID], now: datetime) -> dict[UUID, dict]:
+    """C3: the 3-day countdowns (by `_decorate`) of the complaints among these requests, for a list of
+    another module — app.work's requests — so the rule is computed here only."""
+    if not request_ids or staff.role not in REQUEST_READERS:
+        return {}
+    query = ServiceRequest.select(*_COLUMNS).where(
+        ServiceRequest.id.is_in(request_ids) & (ServiceRequest.kind == "complaint")
+    )
+    if (ids := office_ids_visible_to(staff)) is not None:
+        query = query.where(ServiceRequest.office.is_in(ids))
+    rows = await query
+    details = (
+        {d["request"]: d for d in await Complaint.select().where(Complaint.request.is_in([r["id"] for r in rows]))}
+        if rows
+        else {}
+    )
+    tz = ZoneInfo(staff.office_time_zone)
+    return {r["id"]: _decorate(r, details.get(r["id"]), now, tz) for r in rows}
 
 
 async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:

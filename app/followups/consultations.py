@@ -3,7 +3,9 @@ which the supervisor chooses next quarter's notice-board topics (recorded)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from app.auth.schemas import CurrentStaff
@@ -29,21 +31,38 @@ async def apply_log(ctx: ApplyContext, m: ConsultationLog) -> None:
     recorded_at = utc(m.recorded_at)
     if recorded_at - ctx.received_at > timedelta(minutes=5):
         recorded_at = ctx.received_at
+    await _insert(ctx, m.id, data.topic, question, data.answer.strip(), recorded_at)
+
+
+registry.register(ConsultationLog, apply_log)
+
+
+async def _insert(ctx: ApplyContext, id_: UUID, topic: str, question: str, answer: str, at: datetime) -> None:
+    """The one place a consultation is written (Q1), from the log or from intake."""
     await Consultation.insert(
         Consultation(
-            id=m.id,
-            office=staff.office_id,
-            topic=data.topic,
+            id=id_,
+            office=ctx.staff.office_id,
+            topic=topic,
             question=question,
-            answer=data.answer.strip(),
-            staff=staff.id,
-            recorded_at=recorded_at,
+            answer=answer,
+            staff=ctx.staff.id,
+            recorded_at=at,
             received_at=ctx.received_at,
         )
     )
 
 
-registry.register(ConsultationLog, apply_log)
+async def log_from_intake(
+    ctx: ApplyContext, request_id: UUID, kind: str, category: str, text: str, at: datetime
+) -> None:
+    """Q1: a request of kind "consultation" taken at intake (app.work `request.create`) is logged too,
+    in its transaction, so the quarterly summary counts it. Intake has no topic: a repair category
+    means a repair question, otherwise "other"."""
+    if kind != "consultation":
+        return
+    topic = "repairs" if category else "other"
+    await _insert(ctx, uuid.uuid5(request_id, "consultation"), topic, text, "", utc(at))
 
 
 def quarter_range(label: str, tz: ZoneInfo) -> tuple[datetime, datetime]:

@@ -17,6 +17,7 @@ from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden
 from app.followups._common import CLASSIFICATIONS, FIGURE_READERS, METHODS, RULES, month_bounds, utc
 from app.followups.complaints import ANSWER_WITHIN
+from app.followups.service import due_or_done
 from app.followups.tables import Complaint, FollowupRecord, FollowupTask
 from app.i18n import _
 from app.org.service import list_offices
@@ -79,7 +80,10 @@ async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int 
     now = utc(now)
 
     tasks = await FollowupTask.select(FollowupTask.state).where(
-        _in(FollowupTask.office, offices) & (FollowupTask.created_at >= since) & (FollowupTask.created_at < until)
+        _in(FollowupTask.office, offices)
+        & (FollowupTask.created_at >= since)
+        & (FollowupTask.created_at < until)
+        & due_or_done(now)
     )
     followups_done = sum(1 for t in tasks if t["state"] == "done")
 
@@ -167,11 +171,12 @@ async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int 
             {
                 "code": "followup_rate",
                 "label": _("Follow-up rate"),
+                "note": _("Follow-ups made this month that are done or past due; one not due yet is not counted."),
                 "part": followups_done,
                 "whole": len(tasks),
                 "value": percent(followups_done, len(tasks)),
                 "target": TARGETS["followup_rate"],
-                "href": f"/followups?view=all&{q}",
+                "href": f"/followups?view=rated&{q}",
             },
             {
                 "code": "on_time",

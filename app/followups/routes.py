@@ -21,6 +21,7 @@ from app.followups._common import (
     CLASSIFICATIONS,
     FIGURE_READERS,
     FOLLOWUP_ROLES,
+    LEAK_TEST_ROLES,
     METHODS,
     READERS,
     RULES,
@@ -41,6 +42,7 @@ Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED
 READ = {"roles": READERS}
 WRITE = {"roles": FOLLOWUP_ROLES}
 FIGURES = {"roles": FIGURE_READERS}
+LEAK_TESTS = {"roles": LEAK_TEST_ROLES}  # the roles `service.record_leak_test` allows (F2)
 INT_FIELDS = {"reached", "satisfied", "close"}
 _MONTHS = {f"{m:02d}" for m in range(1, 13)}
 
@@ -102,8 +104,12 @@ async def followups_page(
     if month:
         since, until = month_bounds(_month(request, month), _tz(request))
     tasks = await service.list_tasks(staff, view, _now(), office=office, since=since, until=until, rule=rule)
-    template = "followups/_tasks.html" if is_htmx(request) else "followups/index.html"
-    return page(request, template, tasks=tasks, view=view, month=month or "", rules=RULES, tz=_tz(request))
+    if is_htmx(request):
+        return page(request, "followups/_tasks.html", tasks=tasks, view=view, month=month or "", tz=_tz(request))
+    leaks = await service.missing_leak_tests(staff, _now())
+    return page(
+        request, "followups/index.html", tasks=tasks, view=view, month=month or "", leaks_missing=leaks, tz=_tz(request)
+    )
 
 
 @get("/followups/{task_id:uuid}", opt=READ)
@@ -144,14 +150,14 @@ async def draws_page(request: Request, office: FromQuery[int | None] = None) -> 
     return page(request, "followups/draws.html", draws=draws, tz=_tz(request))
 
 
-@get("/followups/leak-tests", opt=WRITE)
+@get("/followups/leak-tests", opt=LEAK_TESTS)
 async def leak_tests_page(request: Request) -> Template:
     """F2: leak repairs waiting for their leak test date."""
     orders = await service.leak_orders(current_staff(request), _now())
     return page(request, "followups/leak_tests.html", orders=orders, tz=_tz(request))
 
 
-@post("/followups/leak-tests/{order_id:uuid}", opt=WRITE)
+@post("/followups/leak-tests/{order_id:uuid}", opt=LEAK_TESTS)
 async def leak_test_record(request: Request, order_id: FromPath[UUID], data: Form) -> Response | Template:
     """F2: record a leak test date."""
     staff = current_staff(request)

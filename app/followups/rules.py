@@ -142,6 +142,9 @@ def _done_orders(office_id: int, since: datetime, until: datetime):
         WorkOrder.completed_at,
         WorkOrder.charges_total_fen,
         WorkOrder.request.owner.as_alias("owner"),
+        WorkOrder.seq,
+        WorkOrder.request.description.as_alias("description"),
+        WorkOrder.request.unit.number.as_alias("unit_number"),
     ).where(
         (WorkOrder.office == office_id)
         & WorkOrder.state.is_in(DONE_STATES)
@@ -157,16 +160,34 @@ async def _rectification_orders(office_id: int) -> dict[UUID, dict]:
     return {r["work_order"]: r for r in rows}
 
 
+def _waits_for_leak_test(order: dict, rectifications: dict[UUID, dict]) -> bool:
+    """F2 leaks: followed up after the leak test (a rectification is F6's, a paid service F4's)."""
+    return order["id"] not in rectifications and not order["paid"] and order["category"] == "leaks"
+
+
+async def _leak_tests(office_id: int, order_ids: list[UUID]) -> dict[UUID, date]:
+    rows = await LeakTest.select(LeakTest.work_order, LeakTest.tested_on).where(
+        (LeakTest.office == office_id) & LeakTest.work_order.is_in(order_ids or [uuid.uuid4()])
+    )
+    return {r["work_order"]: r["tested_on"] for r in rows}
+
+
+async def leaks_without_test(office_id: int, now: datetime) -> list[dict]:
+    """F2: done leak repairs the generator skips because no leak test date is recorded — without
+    the date no follow-up exists, so they are listed rather than silently never counted."""
+    now = utc(now)
+    orders = await _done_orders(office_id, now - HORIZON, now + timedelta(seconds=1))
+    rectifications = await _rectification_orders(office_id)
+    leaks = [o for o in orders if _waits_for_leak_test(o, rectifications)]
+    tested = await _leak_tests(office_id, [o["id"] for o in leaks])
+    return sorted((o for o in leaks if o["id"] not in tested), key=lambda o: o["completed_at"])
+
+
 async def _per_record(gen: _Generator, rectifications: dict[UUID, dict]) -> None:
     """F1, F2, F4S, F6: one task per record, as soon as the record is ready to be followed up."""
     office_id, now = gen.office_id, gen.now
     orders = await _done_orders(office_id, now - HORIZON, now + timedelta(seconds=1))
-    leak_tests = {
-        r["work_order"]: r["tested_on"]
-        for r in await LeakTest.select(LeakTest.work_order, LeakTest.tested_on).where(
-            (LeakTest.office == office_id) & LeakTest.work_order.is_in([o["id"] for o in orders] or [uuid.uuid4()])
-        )
-    }
+    leak_tests = await _leak_tests(office_id, [o["id"] for o in orders])
     for order in orders:
         done = utc(order["completed_at"])
         if order["id"] in rectifications:  # F6: the rectification is done → follow up again
@@ -175,7 +196,7 @@ async def _per_record(gen: _Generator, rectifications: dict[UUID, dict]) -> None
         elif order["paid"]:
             if order["charges_total_fen"] >= SUPERVISOR_FEN:  # F4: 200 yuan or more → the supervisor
                 await gen.add("F4S", order["request"], order["id"], gen.due_after(done, 2), "supervisor")
-        elif order["category"] == "leaks":  # F2: within 3 days after the leak test
+        elif _waits_for_leak_test(order, rectifications):  # F2: within 3 days after the leak test
             if order["id"] in leak_tests:
                 due = gen.due_after(leak_tests[order["id"]], 3)
                 await gen.add_personal("F2", order["request"], order["id"], due, order["owner"])

@@ -16,8 +16,8 @@ from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, RuleViolation, check_found
 from app.followups import complaints as _complaints  # registers the complaint mutations
 from app.followups import consultations as _consultations  # noqa: F401 — registers consultation.log
-from app.followups._common import FOLLOWUP_ROLES, READERS, RECORD_ON_BEHALF, RULES, utc
-from app.followups.rules import generate_followups, verify_draw
+from app.followups._common import FOLLOWUP_ROLES, LEAK_TEST_ROLES, READERS, RECORD_ON_BEHALF, RULES, utc
+from app.followups.rules import generate_followups, leaks_without_test, verify_draw
 from app.followups.schemas import FollowupRecordMutation
 from app.followups.tables import FollowupDraw, FollowupRecord, FollowupTask, LeakTest, Rectification
 from app.i18n import _
@@ -212,6 +212,12 @@ def scope(staff: CurrentStaff, column, office: int | None = None):
     return column.is_in(ids) if ids is not None else None
 
 
+def due_or_done(now: datetime):
+    """K1: the tasks the follow-up rate counts — done, or past their due time at `now`; one not due
+    yet is not missed. The rate and its link (view "rated") both use this."""
+    return (FollowupTask.state == "done") | (FollowupTask.due_at < now)
+
+
 def decorate(task: dict, now: datetime) -> dict:
     due = utc(task["due_at"])
     task["rule_label"] = RULES.get(task["rule"], task["rule"])
@@ -230,8 +236,8 @@ async def list_tasks(
     until: datetime | None = None,
     rule: str = "",
 ) -> list[dict]:
-    """Follow-up tasks: mine (assigned to me, or to my role: F3–F5), open, overdue, done; optionally
-    those made in a period."""
+    """Follow-up tasks: mine (assigned to me, or to my role: F3–F5), open, overdue, done, rated (what
+    the follow-up rate counts, K1); optionally those made in a period."""
     if staff.role not in READERS:
         raise Forbidden()
     query = FollowupTask.select(*_TASK_COLUMNS)
@@ -248,13 +254,15 @@ async def list_tasks(
         query = query.where(FollowupTask.state == "done")
     elif view == "unsatisfied":
         query = query.where(FollowupTask.satisfied.eq(False))
+    elif view == "rated":
+        query = query.where(due_or_done(now))
     elif view != "all":
         query = query.where(FollowupTask.state == "open")
     if since is not None and until is not None:
         query = query.where((FollowupTask.created_at >= since) & (FollowupTask.created_at < until))
     if rule in RULES:
         query = query.where(FollowupTask.rule == rule)
-    ascending = view not in ("done", "all", "unsatisfied")
+    ascending = view not in ("done", "all", "unsatisfied", "rated")
     rows = await query.order_by(FollowupTask.due_at, ascending=ascending).limit(LIST_LIMIT)
     return [decorate(r, now) for r in rows]
 
@@ -314,6 +322,8 @@ async def list_draws(staff: CurrentStaff, office: int | None = None) -> list[dic
 
 async def leak_orders(staff: CurrentStaff, now: datetime) -> list[dict]:
     """Done leak repairs of the office and their leak test dates (missing ones first)."""
+    if staff.role not in LEAK_TEST_ROLES:
+        raise Forbidden()
     orders = await (
         WorkOrder.select(
             WorkOrder.id,
@@ -343,7 +353,7 @@ async def leak_orders(staff: CurrentStaff, now: datetime) -> list[dict]:
 
 async def record_leak_test(staff: CurrentStaff, order_id: UUID, tested_on) -> None:
     """F2: the leak test date of a leak repair (once; a correction replaces it before the follow-up exists)."""
-    if staff.role not in FOLLOWUP_ROLES | {"technician"}:
+    if staff.role not in LEAK_TEST_ROLES:
         raise Forbidden()
     order = check_found(
         await WorkOrder.select(WorkOrder.id, WorkOrder.category, WorkOrder.completed_at)
@@ -365,8 +375,32 @@ async def record_leak_test(staff: CurrentStaff, order_id: UUID, tested_on) -> No
         )
 
 
+async def missing_leak_tests(staff: CurrentStaff, now: datetime, *, mine: bool = False) -> list[dict]:
+    """F2: the office's done leak repairs with no leak test date, hence no follow-up yet (`mine`: those
+    whose request I took — their follow-up will be mine, C4)."""
+    if staff.role not in LEAK_TEST_ROLES:
+        return []
+    orders = await leaks_without_test(staff.office_id, now)
+    return [o for o in orders if o["owner"] == staff.id] if mine else orders
+
+
+def _leak_section(orders: list[dict], staff: CurrentStaff) -> list[dict]:
+    if not orders:
+        return []
+    items = [
+        {
+            "text": _("Leak test date missing: Order No. %(n)s %(what)s", n=o["seq"], what=o["description"][:30]),
+            "meta": utc(o["completed_at"]).astimezone(_tz(staff)).strftime("%m-%d"),
+            "flag": "warn",
+        }
+        for o in orders[:5]
+    ]
+    return [{"title": _("Leak test date missing"), "href": "/followups/leak-tests", "items": items, "empty": ""}]
+
+
 async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
-    """My follow-ups (open, overdue first) and complaints close to their 3-day limit (C3)."""
+    """My follow-ups (open, overdue first), my leak repairs waiting for a leak test date (F2) and
+    complaints close to their 3-day limit (C3)."""
     if staff.role not in FOLLOWUP_ROLES:
         return []
     tasks = await list_tasks(staff, "mine", now)
@@ -385,6 +419,7 @@ async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
             "empty": _("No follow-ups to make."),
         }
     ]
+    sections.extend(_leak_section(await missing_leak_tests(staff, now, mine=True), staff))
     sections.extend(await _complaints.home_sections(staff, now))
     return sections
 

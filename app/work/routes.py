@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
 from app.errors import RuleViolation
+from app.followups import complaints
 from app.web import current_staff, is_htmx, page
 from app.work import _settings_routes as settings_routes
 from app.work import service
@@ -42,10 +43,12 @@ async def requests_page(request: Request, view: FromQuery[str | None] = None) ->
     """Requests by view: mine (C4), open, from the night and control room (W8, D11), closed."""
     staff = current_staff(request)
     view = view if view in service.REQUEST_VIEWS else service.default_request_view(staff)
-    rows = await service.list_requests(staff, view, service.now())
+    now = service.now()
+    rows = await service.list_requests(staff, view, now)
     items = await service.night_items(staff) if view == "night" else []
     template = "work/_request_rows.html" if is_htmx(request) else "work/requests.html"
-    return page(request, template, view=view, rows=rows, night_items=items, section="requests")
+    countdowns = await complaints.countdowns(staff, [r["id"] for r in rows if r["kind"] == "complaint"], now)
+    return page(request, template, view=view, rows=rows, countdowns=countdowns, night_items=items, section="requests")
 
 
 # --- intake (W1) -----------------------------------------------------------------------------------------

@@ -109,6 +109,30 @@ async def test_open_complaint_list_shows_the_countdown(people):
     assert detail_link > 0
 
 
+async def test_c3_work_requests_list_shows_the_complaint_countdown(people):
+    """C3 "on every list": a complaint's row on /work/requests shows the same countdown as /complaints,
+    computed by the complaint module (the work list only passes it to the template); a repair has none."""
+    office, fd, tech = people["office"], people["frontdesk"], people["tech"]
+    complaint = await make_request(
+        office, fd.id, kind="complaint", at=datetime.now(UTC) - timedelta(hours=30), description="电梯噪音"
+    )
+    lapsed = await make_request(
+        office, fd.id, kind="complaint", at=datetime.now(UTC) - timedelta(days=4), description="垃圾未清"
+    )
+    repair = await make_request(office, fd.id, description="水龙头漏水")
+    rows = (await fd.client.get("/work/requests?view=open", headers={"hx-request": "true"})).text
+    assert "<html" not in rows
+    listed = (await fd.client.get("/complaints", headers={"hx-request": "true"})).text
+    # The same words as on /complaints, once per complaint row, none for the repair.
+    left = next(t for t in ("距答复时限还剩 41 小时", "距答复时限还剩 42 小时") if t in rows)
+    assert left in listed
+    assert rows.count("countdown") == 2 and "3 天内未答复" in rows
+    row_of = {rid: rows[rows.index(f"/work/requests/{rid}") :][:1500] for rid in (complaint, lapsed, repair)}
+    assert "countdown" in row_of[complaint] and "3 天内未答复" in row_of[lapsed]
+    technicians = (await tech.client.get("/work/requests?view=open", headers={"hx-request": "true"})).text
+    assert "3 天内未答复" in technicians  # whoever sees the requests list sees the countdown
+
+
 async def test_consultations_log_and_quarterly_summary_by_topic(people):
     """Q1: questions logged (offline-capable), summarised by topic for the quarter; the supervisor records
     next quarter's notice-board topics."""

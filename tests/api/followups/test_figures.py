@@ -10,9 +10,11 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from app.auth.service import staff_for_token, start_session
+from app.followups._common import month_bounds
 from app.followups.complaints import list_complaints
 from app.followups.figures import dashboard, per_office
 from app.followups.rules import generate_followups
+from app.followups.service import list_tasks
 from app.followups.tables import Complaint, FollowupRecord, FollowupTask
 from app.work.tables import ServiceRequest, WorkOrder
 from tests.api.followups.conftest import local, make_order, make_request
@@ -60,11 +62,18 @@ async def build_october(people) -> None:
     )
 
 
-async def october_rates(office_id: int) -> dict[str, tuple[int, int]]:
-    """K1 of October computed here from an office's raw rows: (part, whole) of each rate."""
-    tasks = [
-        t for t in await FollowupTask.select().where(FollowupTask.office == office_id) if in_october(t["created_at"])
+async def rated_tasks(office_id: int, now: datetime) -> list[dict]:
+    """K1: October's tasks the follow-up rate counts — done, or past their due time at `now`."""
+    return [
+        t
+        for t in await FollowupTask.select().where(FollowupTask.office == office_id)
+        if in_october(t["created_at"]) and (t["state"] == "done" or t["due_at"] < now)
     ]
+
+
+async def october_rates(office_id: int, now: datetime) -> dict[str, tuple[int, int]]:
+    """K1 of October computed here from an office's raw rows: (part, whole) of each rate."""
+    tasks = await rated_tasks(office_id, now)
     orders = [
         o
         for o in await WorkOrder.select().where(WorkOrder.office == office_id)
@@ -120,7 +129,7 @@ async def test_dashboard_equals_figures_computed_from_the_raw_records(people, ot
 
     figures = await dashboard(await sup.current(), "2026-10", now)
     rates = {r["code"]: r for r in figures["rates"]}
-    expected = await october_rates(office["id"])
+    expected = await october_rates(office["id"], now)
     assert {code: (r["part"], r["whole"]) for code, r in rates.items()} == expected
     assert all(r["value"] == round(100 * r["part"] / r["whole"], 1) for r in rates.values())
     # The fixture is not trivial: 4 follow-ups done, 2 of 6 orders late, 3 of 4 answers satisfied.
@@ -171,10 +180,10 @@ async def test_dashboard_equals_figures_computed_from_the_raw_records(people, ot
     table = {row["id"]: row for row in await per_office(qa_staff, "2026-10", now)}
     for office_id in (office["id"], other_office["id"]):
         row = table[office_id]
-        assert {r["code"]: (r["part"], r["whole"]) for r in row["rates"]} == await october_rates(office_id)
+        assert {r["code"]: (r["part"], r["whole"]) for r in row["rates"]} == await october_rates(office_id, now)
         assert row["complaints"] == len(await october_complaints(office_id))
     # The other office's figures differ from this one's, so a mixed-up row would show.
-    assert await october_rates(other_office["id"]) == {
+    assert await october_rates(other_office["id"], now) == {
         "followup_rate": (0, 1),
         "on_time": (0, 1),
         "satisfaction": (0, 0),
@@ -190,7 +199,7 @@ async def test_pages_csv_and_scoping(people, make_staff):
     assert (
         page.status_code == 200
         and "<svg" in page.text
-        and "/followups?view=all&month=2026-10" in page.text.replace("&amp;", "&")
+        and "/followups?view=rated&month=2026-10" in page.text.replace("&amp;", "&")
     )
     fragment = await sup.client.get("/reports?month=2026-10", headers={"hx-request": "true"})
     assert "<svg" in fragment.text and "<html" not in fragment.text
@@ -242,3 +251,40 @@ async def test_satisfaction_links_to_exactly_the_records_it_counts(people):
     assert page.status_code == 200 and "<html" in page.text
     assert set(re.findall(r'data-record-id="([0-9a-f-]{36})"', page.text)) == counted
     assert (await fd.client.get(rate["href"])).status_code == 403
+
+
+async def test_k1_followup_rate_counts_only_tasks_done_or_already_due(people):
+    """K1: a follow-up not due yet at `now` is not missed — the rate's denominator holds only the
+    month's tasks that are done or past their due time, and its link lists exactly those tasks."""
+    office, fd, sup = people["office"], people["frontdesk"], people["supervisor"]
+    for day in (5, 6, 20):  # due by the end of 7, 8 and 22 October
+        await make_order(office, fd.id, local(2026, 10, day, 10, 0))
+        await generate_followups(office["id"], local(2026, 10, day, 12, 0))
+    tasks = await FollowupTask.select().where(FollowupTask.office == office["id"]).order_by(FollowupTask.due_at)
+    data = {"task_id": str(tasks[0]["id"]), "method": "phone", "reached": 1, "satisfied": 1}
+    assert (await fd.send("followup.record", data, recorded_at=local(2026, 10, 6, 10, 0)))["status"] == "applied"
+
+    now = local(2026, 10, 21, 9, 0)  # the third task is not due yet; the second is late
+    (rate,) = [
+        r for r in (await dashboard(await sup.current(), "2026-10", now))["rates"] if r["code"] == "followup_rate"
+    ]
+    counted = await rated_tasks(office["id"], now)
+    assert (rate["part"], rate["whole"]) == (sum(t["state"] == "done" for t in counted), len(counted)) == (1, 2)
+    assert rate["note"]  # the rule is stated beside the figure
+    # Its link is the list of view "rated" for the month; the page lists what `list_tasks` gives at its `now`.
+    query = parse_qs(urlsplit(rate["href"]).query)
+    assert urlsplit(rate["href"]).path == "/followups" and query == {"view": ["rated"], "month": ["2026-10"]}
+    since, until = month_bounds("2026-10", TZ)
+    listed = await list_tasks(await sup.current(), "rated", now, since=since, until=until)
+    assert {t["id"] for t in listed} == {t["id"] for t in counted} == {tasks[0]["id"], tasks[1]["id"]}
+    page = await sup.client.get(rate["href"])
+    assert page.status_code == 200 and str(tasks[0]["id"]) in page.text
+
+    # Once all are done (or due), nobody late: 100 %.
+    for task in tasks[1:]:
+        data = {"task_id": str(task["id"]), "method": "phone", "reached": 1, "satisfied": 1}
+        assert (await fd.send("followup.record", data, recorded_at=local(2026, 10, 21, 10, 0)))["status"] == "applied"
+    (rate,) = [
+        r for r in (await dashboard(await sup.current(), "2026-10", now))["rates"] if r["code"] == "followup_rate"
+    ]
+    assert (rate["part"], rate["whole"], rate["value"]) == (3, 3, 100.0)
