@@ -14,7 +14,9 @@ F1, F2 and F6 belong to one person (`assignee_role` ""): other clerks of the des
 record them. F3, F4, F4S and F5 belong to a role (`assignee_role`), whoever of it makes the call.
 
 A sample is a `FollowupDraw`: its seed, the population it drew from and the quota (ceil) are stored,
-so `verify_draw` can redo it. A task's key is "<rule>:<record id>" (unique), so running the
+so `verify_draw` can redo it. Records of a drawn period that arrive later (an offline phone syncing)
+get a top-up draw of their own on the next run, so the period's sample never falls below its quota.
+A task's key is "<rule>:<record id>" (unique), so running the
 generator again — on two instances at once, too — never makes a task twice.
 
 NOTE: requests and work orders are app.work's tables; reading them here (no writes) is how the
@@ -32,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from app.auth.tables import Staff
 from app.db import is_postgres, write_transaction
-from app.followups._common import end_of_day, local_day, previous_quarter, utc, week_bounds
+from app.followups._common import day_start, end_of_day, local_day, previous_quarter, utc, week_bounds
 from app.followups.tables import Complaint, FollowupDraw, FollowupTask, LeakTest, Rectification
 from app.org.tables import Office
 from app.work.tables import ServiceRequest, WorkOrder
@@ -223,16 +225,39 @@ async def _per_record(gen: _Generator, rectifications: dict[UUID, dict]) -> None
 
 
 async def _sample(
-    gen: _Generator, rule: str, period: str, orders: list[dict], forced: list[str], role: str, due_at: datetime
+    gen: _Generator,
+    rule: str,
+    period: str,
+    orders: list[dict],
+    forced: list[str],
+    role: str,
+    due_at: datetime,
+    earlier: list[dict],
+    first: bool = True,
 ) -> None:
-    """A seeded draw for one rule and period, made once; tasks for what it chose."""
-    key = f"{gen.office_id}:{rule}:{period}"
-    if await FollowupDraw.exists().where(FollowupDraw.key == key):
-        return
+    """A seeded draw for one rule and period, made once; then a top-up draw whenever records of the
+    period arrive (late, from an offline phone) that no earlier draw of it had in its population.
+
+    A top-up draws from the new records only; its `forced` are the ids the earlier draws already
+    cover (chosen or forced) plus the new forced ones, and its quota is the period's whole quota —
+    ceil(rate × every record any draw of the period saw) — so `verify_draw` redoes it unchanged
+    and the period's total never falls below the quota."""
     population = sorted(str(o["id"]) for o in orders)
-    need = quota(len(population), RATES[rule])
+    if not earlier:
+        if not first:  # an older period is only topped up, never drawn for the first time
+            return
+        key, new, whole, covered = f"{gen.office_id}:{rule}:{period}", population, set(population), set(forced)
+    else:
+        seen = {i for d in earlier for i in d["population"]}
+        new = [i for i in population if i not in seen]
+        if not new:
+            return
+        # NOTE: `key` is unique; the n-th draw of a period is "<office>:<rule>:<period>:<n>".
+        key, whole = f"{gen.office_id}:{rule}:{period}:{len(earlier) + 1}", seen | set(new)
+        covered = {i for d in earlier for i in (*d["chosen"], *d["forced"])} | (set(forced) & set(new))
+    need = quota(len(whole), RATES[rule])
     seed = secrets.token_hex(8)
-    chosen = draw(seed, [i for i in population if i not in set(forced)], max(0, need - len(forced)))
+    chosen = draw(seed, [i for i in new if i not in covered], max(0, need - len(covered)))
     row = (
         await FollowupDraw.insert(
             FollowupDraw(
@@ -241,8 +266,8 @@ async def _sample(
                 rule=rule,
                 period=period,
                 seed=seed,
-                population=population,
-                forced=sorted(forced),
+                population=new,
+                forced=sorted(covered),
                 chosen=chosen,
                 quota=need,
                 drawn_at=gen.now,
@@ -255,22 +280,60 @@ async def _sample(
         await gen.add(rule, order["request"], order["id"], due_at, role, draw_id=row["id"])
 
 
+async def _draws(office_id: int, periods: list[str]) -> dict[tuple[str, str], list[dict]]:
+    """The draws already made for these periods, by (rule, period), oldest first."""
+    rows = (
+        await FollowupDraw.select(
+            FollowupDraw.rule, FollowupDraw.period, FollowupDraw.population, FollowupDraw.forced, FollowupDraw.chosen
+        )
+        .where((FollowupDraw.office == office_id) & FollowupDraw.period.is_in(periods))
+        .order_by(FollowupDraw.id)
+        .output(load_json=True)
+    )
+    by_period: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        by_period.setdefault((r["rule"], r["period"]), []).append(r)
+    return by_period
+
+
+def _week_label(monday: date) -> str:
+    return f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
+
+
 async def _samples(gen: _Generator, rectifications: dict[UUID, dict]) -> None:
-    """F3, F4 (weekly, from Monday) and F5 (quarterly, from the quarter's first day)."""
+    """F3, F4 (weekly, from Monday) and F5 (quarterly, from the quarter's first day). Earlier weeks
+    and the quarter before, while they ended within HORIZON, are topped up for late arrivals."""
     tz, now = gen.tz, gen.now
-    monday, next_monday = week_bounds(now, tz)
-    start, end = end_of_day(monday - timedelta(days=1), tz), end_of_day(next_monday - timedelta(days=1), tz)
-    week = [o for o in await _done_orders(gen.office_id, start, end) if o["id"] not in rectifications]
-    period = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
-    # F3: "each Monday": due at the end of the Monday the draw is made for.
-    await _sample(gen, "F3", period, week, [], "engineering_lead", end_of_day(next_monday, tz))
-    paid = [o for o in week if o["paid"]]
-    forced = [str(o["id"]) for o in paid if o["charges_total_fen"] >= SUPERVISOR_FEN]
-    await _sample(gen, "F4", period, paid, forced, "frontdesk", end_of_day(next_monday + timedelta(days=2), tz))
+    last_monday, this_monday = week_bounds(now, tz)
+    mondays = [last_monday]
+    while day_start(mondays[-1], tz) > now - HORIZON:
+        mondays.append(mondays[-1] - timedelta(days=7))
     year, q, q_start, q_end = previous_quarter(now, tz)
-    qs, qe = end_of_day(q_start - timedelta(days=1), tz), end_of_day(q_end - timedelta(days=1), tz)
-    quarter = [o for o in await _done_orders(gen.office_id, qs, qe) if o["id"] not in rectifications]
-    await _sample(gen, "F5", f"{year}-Q{q}", quarter, [], "manager", end_of_day(q_end + timedelta(days=13), tz))
+    quarters = [(f"{year}-Q{q}", q_start, q_end)]
+    py, pq, p_start, _ = previous_quarter(day_start(q_start, tz), tz)
+    if day_start(q_start, tz) > now - HORIZON:
+        quarters.append((f"{py}-Q{pq}", p_start, q_start))
+    drawn = await _draws(gen.office_id, [_week_label(m) for m in mondays] + [label for label, _, _ in quarters])
+
+    weeks: dict[date, list[dict]] = {m: [] for m in mondays}
+    for o in await _done_orders(gen.office_id, day_start(mondays[-1], tz), day_start(this_monday, tz)):
+        day = local_day(o["completed_at"], tz)
+        if o["id"] not in rectifications:
+            weeks[day - timedelta(days=day.weekday())].append(o)
+    for monday, week in weeks.items():
+        period, next_monday, first = _week_label(monday), monday + timedelta(days=7), monday == last_monday
+        # F3: "each Monday": due at the end of the Monday the draw is made for.
+        due = end_of_day(max(next_monday, local_day(now, tz)), tz)
+        await _sample(gen, "F3", period, week, [], "engineering_lead", due, drawn.get(("F3", period), []), first)
+        paid = [o for o in week if o["paid"]]
+        forced = [str(o["id"]) for o in paid if o["charges_total_fen"] >= SUPERVISOR_FEN]
+        due = end_of_day(max(next_monday + timedelta(days=2), local_day(now, tz)), tz)
+        await _sample(gen, "F4", period, paid, forced, "frontdesk", due, drawn.get(("F4", period), []), first)
+    for n, (period, start, end) in enumerate(quarters):
+        orders = await _done_orders(gen.office_id, day_start(start, tz), day_start(end, tz))
+        quarter = [o for o in orders if o["id"] not in rectifications]
+        due = end_of_day(max(end + timedelta(days=13), local_day(now, tz)), tz)
+        await _sample(gen, "F5", period, quarter, [], "manager", due, drawn.get(("F5", period), []), n == 0)
 
 
 async def generate_followups(office_id: int, now: datetime) -> list[dict]:

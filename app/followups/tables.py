@@ -19,7 +19,7 @@ class FollowupDraw(Table):
     Re-running `random.Random(seed).sample(sorted(population), k)` gives the same choice (audit)."""
 
     office = ForeignKey(references=Office, null=False, index=True)
-    key = Varchar(length=80, unique=True)  # "<office>:<rule>:<period>": one draw per rule and period
+    key = Varchar(length=80, unique=True)  # "<office>:<rule>:<period>", then ":<n>" for the n-th (top-up) draw
     rule = Varchar(length=4)
     period = Varchar(length=12)  # 2026-W47 | 2026-Q4
     seed = Varchar(length=32)

@@ -184,3 +184,99 @@ def test_quota_is_never_below_the_rate(n, percent, expected):
     """F3–F5: the quota is the rate rounded up."""
     assert quota(n, percent) == expected
     assert quota(n, percent) * 100 >= n * percent
+
+
+async def draws_of(office_id: int, rule: str, period: str) -> list[dict]:
+    return (
+        await FollowupDraw.select()
+        .where((FollowupDraw.office == office_id) & (FollowupDraw.rule == rule) & (FollowupDraw.period == period))
+        .order_by(FollowupDraw.id)
+        .output(load_json=True)
+    )
+
+
+async def test_f3_late_orders_of_a_drawn_week_are_topped_up(people):
+    """F3: 7 orders drawn on Monday (3), then 4 more of that week sync late: the next run draws again
+    from the 4 so that at least ceil(30 % × 11) = 4 of the 11 are sampled; the top-up verifies, runs
+    after it add nothing, and a later straggler is still topped up the next week."""
+    office, fd, lead = people["office"], people["frontdesk"], people["lead"]
+    week = [local(2026, 11, 9, 9, 0) + timedelta(hours=20 * i) for i in range(7)]  # Mon 9 – Sat 14
+    orders = [await make_order(office, fd.id, at) for at in week]
+    await generate_followups(office["id"], local(2026, 11, 16, 8, 0))
+    assert len(await tasks_of(office["id"], "F3")) == 3
+
+    late = [await make_order(office, fd.id, local(2026, 11, 15, 10, 0) + timedelta(hours=i)) for i in range(4)]
+    await generate_followups(office["id"], local(2026, 11, 17, 9, 0))
+    first, topup = await draws_of(office["id"], "F3", "2026-W46")
+    assert first["key"] == f"{office['id']}:F3:2026-W46" and topup["key"] == f"{office['id']}:F3:2026-W46:2"
+    assert topup["population"] == sorted(str(o["id"]) for o in late)  # only what the first draw missed
+    assert topup["forced"] == sorted(first["chosen"])  # what the first draw already chose
+    assert topup["quota"] == quota(11, 30) == 4 and len(topup["chosen"]) == 1
+    assert verify_draw(first) and verify_draw(topup)
+    tasks = await tasks_of(office["id"], "F3")
+    sampled = {str(t["work_order"]) for t in tasks}
+    assert len(tasks) == len(sampled) == 4 and sampled == set(first["chosen"]) | set(topup["chosen"])
+    assert sampled <= {str(o["id"]) for o in orders + late}
+    (new_task,) = [t for t in tasks if t["draw"] == topup["id"]]
+    assert new_task["assignee"] == lead.id and due_day(new_task) == date(2026, 11, 17)  # not born overdue
+
+    await generate_followups(office["id"], local(2026, 11, 17, 10, 0))  # nothing new: no second top-up
+    assert len(await tasks_of(office["id"], "F3")) == 4
+    assert len(await draws_of(office["id"], "F3", "2026-W46")) == 2
+
+    # A week later (W47 is now "last week"), 3 more W46 orders: 14 → at least 5.
+    for i in range(3):
+        await make_order(office, fd.id, local(2026, 11, 12, 15, 0) + timedelta(minutes=i))
+    await generate_followups(office["id"], local(2026, 11, 23, 9, 0))
+    *_, third = await draws_of(office["id"], "F3", "2026-W46")
+    assert third["quota"] == quota(14, 30) == 5 and len(third["forced"]) == 4 and verify_draw(third)
+    assert len(await tasks_of(office["id"], "F3")) == 5
+
+
+async def test_f3_an_older_week_never_drawn_is_not_drawn_late(people):
+    """Top-ups only: a week before last week that has no draw of its own gets none."""
+    office, fd = people["office"], people["frontdesk"]
+    await make_order(office, fd.id, local(2026, 11, 3, 10, 0))  # W45
+    await generate_followups(office["id"], local(2026, 11, 17, 9, 0))  # last week is W46
+    assert await draws_of(office["id"], "F3", "2026-W45") == []
+    assert await tasks_of(office["id"], "F3") == []
+
+
+async def test_f5_late_repairs_of_a_drawn_quarter_are_topped_up(people):
+    """F5: a quarter of 5 repairs drawn on its first day (1), then 6 more sync late: the top-up brings
+    the sample to ceil(20 % × 11) = 3, verifies, and a second run adds nothing."""
+    office, fd, manager = people["office"], people["frontdesk"], people["manager"]
+    for i in range(5):
+        await make_order(office, fd.id, local(2026, 8, 3, 10, 0) + timedelta(days=5 * i))
+    await generate_followups(office["id"], local(2026, 10, 1, 9, 0))
+    assert len(await tasks_of(office["id"], "F5")) == 1
+
+    late = [await make_order(office, fd.id, local(2026, 9, 30, 20, 0) + timedelta(minutes=i)) for i in range(6)]
+    await generate_followups(office["id"], local(2026, 10, 3, 9, 0))
+    first, topup = await draws_of(office["id"], "F5", "2026-Q3")
+    assert topup["population"] == sorted(str(o["id"]) for o in late) and topup["forced"] == first["chosen"]
+    assert topup["quota"] == quota(11, 20) == 3 and len(topup["chosen"]) == 2 and verify_draw(topup)
+    tasks = await tasks_of(office["id"], "F5")
+    assert len({t["work_order"] for t in tasks}) == len(tasks) == 3
+    assert {t["assignee"] for t in tasks} == {manager.id}
+
+    await generate_followups(office["id"], local(2026, 10, 3, 10, 0))
+    assert len(await tasks_of(office["id"], "F5")) == 3
+    assert len(await draws_of(office["id"], "F5", "2026-Q3")) == 2
+
+
+async def test_f4_a_late_200_yuan_service_counts_in_the_top_up(people):
+    """F4: 5 paid services drawn (3 of 5), then a 300-yuan and an 80-yuan one sync late: 7 → at least 5,
+    the late 300-yuan one (the supervisor's) counted, so the top-up draws the other."""
+    office, fd = people["office"], people["frontdesk"]
+    for i in range(5):
+        await make_order(office, fd.id, local(2026, 11, 10, 10, i), paid=True, charges_fen=8_000)
+    await generate_followups(office["id"], local(2026, 11, 16, 8, 0))
+    assert len(await tasks_of(office["id"], "F4")) == 3
+    big = await make_order(office, fd.id, local(2026, 11, 14, 10, 0), paid=True, charges_fen=30_000)
+    small = await make_order(office, fd.id, local(2026, 11, 14, 11, 0), paid=True, charges_fen=8_000)
+    await generate_followups(office["id"], local(2026, 11, 16, 12, 0))
+    first, topup = await draws_of(office["id"], "F4", "2026-W46")
+    assert topup["forced"] == sorted([*first["chosen"], str(big["id"])])
+    assert topup["quota"] == quota(7, 60) == 5 and topup["chosen"] == [str(small["id"])] and verify_draw(topup)
+    assert len(await tasks_of(office["id"], "F4")) + len(await tasks_of(office["id"], "F4S")) == 5
