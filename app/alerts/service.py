@@ -35,7 +35,7 @@ from app.auth.schemas import CurrentStaff
 from app.auth.tables import Staff
 from app.db import get_engine, is_postgres, write_transaction
 from app.errors import NotFound, RuleViolation
-from app.i18n import _, current_language, normalise_language
+from app.i18n import _, current_language, lazy, normalise_language
 from app.settings import get_settings
 from app.sync import registry
 from app.sync.registry import ApplyContext
@@ -412,7 +412,7 @@ async def apply_acknowledge(ctx: ApplyContext, mutation: AlertAcknowledge) -> No
     await acknowledge(ctx.staff, mutation.data.alert_id, mutation.data.note, now=ctx.received_at)
 
 
-registry.register(AlertAcknowledge, apply_acknowledge)
+registry.register(AlertAcknowledge, apply_acknowledge, label=lazy("Alert acknowledged"))
 
 
 # --- test notification --------------------------------------------------------------------------

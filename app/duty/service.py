@@ -196,7 +196,7 @@ async def apply_append(ctx: ApplyContext, mutation: DutyLogAppend) -> None:
         alert_hooks.duty_major(ctx, row, str(CATEGORIES[data.category]))
 
 
-registry.register(DutyLogAppend, apply_append, deferred_writes=True)
+registry.register(DutyLogAppend, apply_append, label=lazy("Duty log entry"), deferred_writes=True)
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from app.errors import Forbidden, RuleViolation
 from app.followups._common import FOLLOWUP_ROLES, READERS, TOPICS, day_start, next_quarter_label, quarter_start, utc
 from app.followups.schemas import ConsultationLog
 from app.followups.tables import Consultation, NoticeTopics
-from app.i18n import _
+from app.i18n import _, lazy
 from app.sync import registry
 from app.sync.registry import ApplyContext
 
@@ -34,7 +34,7 @@ async def apply_log(ctx: ApplyContext, m: ConsultationLog) -> None:
     await _insert(ctx, m.id, data.topic, question, data.answer.strip(), recorded_at)
 
 
-registry.register(ConsultationLog, apply_log)
+registry.register(ConsultationLog, apply_log, label=lazy("Consultation logged"))
 
 
 async def _insert(ctx: ApplyContext, id_: UUID, topic: str, question: str, answer: str, at: datetime) -> None:

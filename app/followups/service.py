@@ -20,7 +20,7 @@ from app.followups._common import FOLLOWUP_ROLES, LEAK_TEST_ROLES, READERS, RECO
 from app.followups.rules import generate_followups, leaks_without_test, verify_draw
 from app.followups.schemas import FollowupRecordMutation
 from app.followups.tables import FollowupDraw, FollowupRecord, FollowupTask, LeakTest, Rectification
-from app.i18n import _
+from app.i18n import _, lazy
 from app.org.service import office_ids_visible_to
 from app.sync import registry
 from app.sync.registry import ApplyContext
@@ -170,7 +170,7 @@ async def apply_record(ctx: ApplyContext, m: FollowupRecordMutation) -> None:
         await _rectify(ctx, m, task, words)
 
 
-registry.register(FollowupRecordMutation, apply_record)
+registry.register(FollowupRecordMutation, apply_record, label=lazy("Follow-up recorded"))
 
 
 # --- reading ---------------------------------------------------------------------------------------

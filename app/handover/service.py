@@ -467,7 +467,7 @@ async def apply_refuse(ctx: ApplyContext, mutation: HandoverRefuse) -> None:
     )
 
 
-registry.register(HandoverSubmit, apply_submit)
-registry.register(HandoverAccept, apply_accept)
-registry.register(HandoverRefuse, apply_refuse)
-registry.register(HandoverCountersign, apply_countersign)
+registry.register(HandoverSubmit, apply_submit, label=lazy("Handover prepared"))
+registry.register(HandoverAccept, apply_accept, label=lazy("Handover accepted"))
+registry.register(HandoverRefuse, apply_refuse, label=lazy("Handover refused"))
+registry.register(HandoverCountersign, apply_countersign, label=lazy("Handover countersigned"))

@@ -6,6 +6,7 @@ Parts: `_setup` (routes, checkpoints, codes, due rounds, deadlines), `_rounds` (
 
 from __future__ import annotations
 
+from app.i18n import lazy
 from app.patrols._common import (
     DEFAULT_DEADLINE_DAYS,
     EVENT_KINDS,
@@ -79,13 +80,13 @@ from app.patrols.schemas import (
 )
 from app.sync import registry
 
-registry.register(PatrolRoundStart, apply_round_start)
-registry.register(CheckpointVisit, apply_visit)
-registry.register(FindingCreate, apply_finding)
-registry.register(PatrolRoundFinish, apply_round_finish)
-registry.register(NonconformanceCreate, apply_create)
-registry.register(NonconformanceRectify, apply_rectify)
-registry.register(NonconformanceVerify, apply_verify)
+registry.register(PatrolRoundStart, apply_round_start, label=lazy("Patrol round started"))
+registry.register(CheckpointVisit, apply_visit, label=lazy("Checkpoint visited"))
+registry.register(FindingCreate, apply_finding, label=lazy("Patrol check"))
+registry.register(PatrolRoundFinish, apply_round_finish, label=lazy("Patrol round finished"))
+registry.register(NonconformanceCreate, apply_create, label=lazy("Nonconformance raised"))
+registry.register(NonconformanceRectify, apply_rectify, label=lazy("Nonconformance rectified"))
+registry.register(NonconformanceVerify, apply_verify, label=lazy("Follow-up inspection"))
 
 __all__ = [
     "DEFAULT_DEADLINE_DAYS",

@@ -32,15 +32,23 @@ class ApplyContext:
 
 ApplyFn = Callable[[ApplyContext, Any], Awaitable[None]]
 _KINDS: dict[str, tuple[type[Mutation], ApplyFn, bool]] = {}
+_LABELS: dict[str, Any] = {}
 
 
-def register(struct_type: type[Mutation], apply: ApplyFn, *, deferred_writes: bool = False) -> None:
-    """Register a mutation type. `deferred_writes=True` promises that `apply` writes nothing itself
-    (its rows go through `ctx.flushes`), so a rejection has nothing to undo and the per-item
+def register(struct_type: type[Mutation], apply: ApplyFn, *, label: Any = "", deferred_writes: bool = False) -> None:
+    """Register a mutation type. `label` names it for people (a lazy string: the outbox page lists
+    waiting and refused changes by it). `deferred_writes=True` promises that `apply` writes nothing
+    itself (its rows go through `ctx.flushes`), so a rejection has nothing to undo and the per-item
     savepoint is skipped — a measurable saving for high-volume types like the duty log."""
     tag = struct_type.__struct_config__.tag
     assert isinstance(tag, str), f"{struct_type.__name__} needs a string tag"
     _KINDS[tag] = (struct_type, apply, deferred_writes)
+    _LABELS[tag] = label
+
+
+def labels() -> dict[str, str]:
+    """Each registered type's name for people, in the current language (the type itself when unnamed)."""
+    return {tag: str(_LABELS.get(tag, "")) or tag for tag in sorted(_KINDS)}
 
 
 def known_types() -> list[str]:

@@ -10,7 +10,7 @@ from litestar.response import Response, Template
 from litestar.utils.scope.state import ScopeState
 
 from app.i18n import _
-from app.sync import service
+from app.sync import registry, service
 from app.sync.schemas import SyncRequest, SyncResponse
 from app.web import current_staff, page
 
@@ -44,7 +44,7 @@ async def session_info(request: Request) -> Response:
 @get("/outbox")
 async def outbox_page(request: Request) -> Template:
     """What this phone has not synced yet; rejected items with the server's reason (rendered from IndexedDB)."""
-    return page(request, "sync/outbox.html")
+    return page(request, "sync/outbox.html", type_labels=registry.labels())
 
 
 ROUTES = [sync, session_info, outbox_page]

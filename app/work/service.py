@@ -9,6 +9,7 @@ applies it.
 
 from __future__ import annotations
 
+from app.i18n import lazy
 from app.sync import registry
 from app.work import _orders, _requests, _technician
 from app.work._common import (
@@ -70,18 +71,18 @@ from app.work.schemas import (
     WorkOrderResolve,
 )
 
-registry.register(RequestCreate, _requests.apply_create)
-registry.register(RequestClose, _requests.apply_close)
-registry.register(WorkOrderIssue, _orders.apply_issue)
-registry.register(WorkOrderDispatch, _orders.apply_dispatch)
-registry.register(WorkOrderEscalate, _orders.apply_escalate)
-registry.register(WorkOrderResolve, _orders.apply_resolve)
-registry.register(WorkOrderAccept, _technician.apply_accept)
-registry.register(WorkOrderArrive, _technician.apply_arrive)
-registry.register(WorkOrderAddMaterials, _technician.apply_add_materials)
-registry.register(WorkOrderCharges, _technician.apply_charges)
-registry.register(WorkOrderComplete, _technician.apply_complete)
-registry.register(WorkOrderCannotFix, _technician.apply_cannot_fix)
+registry.register(RequestCreate, _requests.apply_create, label=lazy("Request taken"))
+registry.register(RequestClose, _requests.apply_close, label=lazy("Request closed"))
+registry.register(WorkOrderIssue, _orders.apply_issue, label=lazy("Work order issued"))
+registry.register(WorkOrderDispatch, _orders.apply_dispatch, label=lazy("Work order dispatched"))
+registry.register(WorkOrderEscalate, _orders.apply_escalate, label=lazy("Work order escalated"))
+registry.register(WorkOrderResolve, _orders.apply_resolve, label=lazy("Escalated order solved"))
+registry.register(WorkOrderAccept, _technician.apply_accept, label=lazy("Work order accepted"))
+registry.register(WorkOrderArrive, _technician.apply_arrive, label=lazy("Arrived on site"))
+registry.register(WorkOrderAddMaterials, _technician.apply_add_materials, label=lazy("Materials drawn"))
+registry.register(WorkOrderCharges, _technician.apply_charges, label=lazy("Charges agreed"))
+registry.register(WorkOrderComplete, _technician.apply_complete, label=lazy("Work order completed"))
+registry.register(WorkOrderCannotFix, _technician.apply_cannot_fix, label=lazy("Cannot fix"))
 
 __all__ = [
     "ASSIGNABLE_ROLES",

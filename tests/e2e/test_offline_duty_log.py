@@ -152,6 +152,8 @@ def test_rejected_change_stays_with_the_reason_then_edit_and_resend(page, contex
     item = page.locator("#outbox-list li.is-rejected")
     assert item.count() == 1
     assert "不属于本管理处" in item.locator(".error").inner_text()
+    assert "值班记录" in item.locator(".entry-head").inner_text()  # what it is, not its type code
+    assert "duty_log.append" not in item.inner_text()
     shot(page, "outbox-rejected")
     item.get_by_role("button", name="编辑").click()
     # The refused change comes back with the fields of the form it was made in.

@@ -74,6 +74,9 @@ async function showPending() {
 
 // --- pending entries shown on the pages that made them ---------------------------------------
 
+// On the outbox page: what each kind of change is called, from the server (app.sync.registry).
+const TYPE_LABELS = JSON.parse(document.getElementById("mutation-labels")?.textContent || "{}");
+
 function summary(entry) {
   const d = entry.data || {};
   return entry.label || d.text || d.note || d.description || entry.type;
@@ -93,7 +96,7 @@ function pendingItem(entry, { controls = false } = {}) {
   status.textContent = t(entry.status === "rejected" ? "status_rejected" : "status_pending");
   head.append(time, status);
   if (controls) {
-    const type = document.createElement("span"); type.className = "muted"; type.textContent = entry.type;
+    const type = document.createElement("span"); type.className = "muted"; type.textContent = TYPE_LABELS[entry.type] || entry.type;
     head.append(type);
   }
   const text = document.createElement("p");

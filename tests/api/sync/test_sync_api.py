@@ -180,3 +180,21 @@ async def test_mutation_types_appear_in_the_openapi_schema(client):
 async def test_response_reports_server_time_for_clock_checks(client, duty):
     response = await sync(client, duty["token"], [])
     assert "server_time" in response.json()
+
+
+async def test_the_outbox_page_names_every_kind_of_change_in_the_users_language(client, duty):
+    """The outbox lists waiting and refused changes by what they are (值班记录), not by their type
+    code: every registered mutation type has a name, given by its own domain (app.sync.registry)."""
+    import json
+    import re
+
+    from app.sync import registry
+
+    page = (await client.get("/outbox")).text
+    labels = json.loads(
+        re.search(r'<script type="application/json" id="mutation-labels">(.*?)</script>', page).group(1)
+    )
+    assert set(labels) == set(registry.known_types())
+    unnamed = [tag for tag, label in labels.items() if label == tag]
+    assert unnamed == [], unnamed
+    assert labels["duty_log.append"] == "值班记录" and labels["handover.countersign"] == "交班人签名"
