@@ -202,7 +202,11 @@ def test_a_round_walked_offline_survives_a_reload_and_syncs_everything_exactly_o
     page.wait_for_selector("#round-finished:not([hidden])")
     assert "所有巡查点都已到过" in page.locator("[data-finished-skipped]").inner_text()
     expected_pending = len(checkpoints) + 2 + 1 + 1  # visits, findings, one nonconformance, finish
-    assert pending_count(page) == expected_pending
+    dump = page.evaluate(
+        "async () => JSON.stringify((await (await import('/static/js/outbox.js')).entries())"
+        ".map(e => [e.type, e.status, e.data.code || e.data.note || '']))"
+    )
+    assert pending_count(page) == expected_pending, dump
     shot(page, "patrol-round-offline")
 
     page.reload()
