@@ -109,46 +109,45 @@ async def submit_form(request: Request, data: Form) -> Response | Template:
     return await _desk(request, 422, errors=errors, values=values, form="prepare")
 
 
+async def _signed_form(request: Request, handover_id: UUID, data: Form, form: str, build: Any) -> Response | Template:
+    """The plain-form fallback of a signed decision: `build(values, mid, outgoing_id)` gives the
+    mutation's type, Struct and data (signatures sealed on the server); one path with the page's."""
+    values = {k: v for k, v in data.items() if not k.startswith("_")}
+    outgoing_id = await desk.outgoing_of(current_staff(request).office_id, handover_id)
+    mid = str(values.get("mid") or uuid.uuid4())
+    try:
+        type_, struct, mutation_data = build(dict(data), mid, outgoing_id)
+    except FieldError as exc:
+        return await _desk(request, 422, errors={exc.field: exc.message}, values=values, form=form)
+    raw = {"type": type_, "id": mid, "recorded_at": _now(), "data": mutation_data}
+    errors = await _apply_form(request, raw, struct)
+    if errors is None:
+        return Redirect(f"/handover/{handover_id}", status_code=303)
+    return await _desk(request, 422, errors=errors, values=values, form=form)
+
+
 @post("/handover/{handover_id:uuid}/decide", opt=MEMBERS)
 async def decide_form(request: Request, handover_id: FromPath[UUID], data: Form) -> Response | Template:
     """Plain-form fallback of `handover.accept` / `handover.refuse` (the incoming, both signing)."""
-    values = {k: v for k, v in data.items() if not k.startswith("_")}
-    staff = current_staff(request)
-    outgoing_id = await desk.outgoing_of(staff.office_id, handover_id)
-    mid = str(values.get("mid") or uuid.uuid4())
-    try:
-        mutation_data = decision_data(dict(data), str(handover_id), mid, staff.office_time_zone, outgoing_id)
-    except FieldError as exc:
-        return await _desk(request, 422, errors={exc.field: exc.message}, values=values, form="takeover")
-    refuse = values.get("decision") == "refuse"
-    raw = {
-        "type": "handover.refuse" if refuse else "handover.accept",
-        "id": mid,
-        "recorded_at": _now(),
-        "data": mutation_data,
-    }
-    errors = await _apply_form(request, raw, HandoverRefuse if refuse else HandoverAccept)
-    if errors is None:
-        return Redirect(f"/handover/{handover_id}", status_code=303)
-    return await _desk(request, 422, errors=errors, values=values, form="takeover")
+    tz = current_staff(request).office_time_zone
+
+    def build(values: dict, mid: str, outgoing_id: int) -> tuple:
+        body = decision_data(values, str(handover_id), mid, tz, outgoing_id)
+        if values.get("decision") == "refuse":
+            return "handover.refuse", HandoverRefuse, body
+        return "handover.accept", HandoverAccept, body
+
+    return await _signed_form(request, handover_id, data, "takeover", build)
 
 
 @post("/handover/{handover_id:uuid}/countersign", opt=MEMBERS)
 async def countersign_form(request: Request, handover_id: FromPath[UUID], data: Form) -> Response | Template:
     """Plain-form fallback of `handover.countersign` (the outgoing signs on their own phone, H7)."""
-    values = {k: v for k, v in data.items() if not k.startswith("_")}
-    staff = current_staff(request)
-    outgoing_id = await desk.outgoing_of(staff.office_id, handover_id)
-    mid = str(values.get("mid") or uuid.uuid4())
-    try:
-        mutation_data = countersign_data(dict(data), str(handover_id), mid, outgoing_id)
-    except FieldError as exc:
-        return await _desk(request, 422, errors={exc.field: exc.message}, values=values, form="countersign")
-    raw = {"type": "handover.countersign", "id": mid, "recorded_at": _now(), "data": mutation_data}
-    errors = await _apply_form(request, raw, HandoverCountersign)
-    if errors is None:
-        return Redirect(f"/handover/{handover_id}", status_code=303)
-    return await _desk(request, 422, errors=errors, values=values, form="countersign")
+
+    def build(values: dict, mid: str, outgoing_id: int) -> tuple:
+        return "handover.countersign", HandoverCountersign, countersign_data(values, str(handover_id), mid, outgoing_id)
+
+    return await _signed_form(request, handover_id, data, "countersign", build)
 
 
 def _now() -> str:
