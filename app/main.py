@@ -34,12 +34,36 @@ from app.patrols import routes as patrols
 from app.pwa import routes as pwa
 from app.roster import routes as roster
 from app.settings import ROOT, Settings, get_settings
+from app.sync import registry
 from app.sync import routes as sync
 from app.templating import install_filters
-from app.web import is_htmx, page
+from app.web import DEPENDENCIES, is_htmx, page
 from app.work import routes as work
 
 log = logging.getLogger("app")
+
+
+def mutation_kinds() -> tuple[registry.MutationKind, ...]:
+    """Every domain's offline write types, listed here explicitly (no registration by import)."""
+    from app.alerts.service import MUTATIONS as alerts_mutations
+    from app.duty.service import MUTATIONS as duty_mutations
+    from app.followups.complaints import MUTATIONS as complaint_mutations
+    from app.followups.consultations import MUTATIONS as consultation_mutations
+    from app.followups.service import MUTATIONS as followup_mutations
+    from app.handover.service import MUTATIONS as handover_mutations
+    from app.patrols.service import MUTATIONS as patrol_mutations
+    from app.work.service import MUTATIONS as work_mutations
+
+    return (
+        *duty_mutations,
+        *handover_mutations,
+        *patrol_mutations,
+        *work_mutations,
+        *alerts_mutations,
+        *followup_mutations,
+        *complaint_mutations,
+        *consultation_mutations,
+    )
 
 
 def _template_config() -> TemplateConfig:
@@ -134,6 +158,7 @@ def create_app(
     `alerts_worker`: run the alert delivery worker with the app (default: APP_ALERTS_WORKER, and
     only when the app manages its pool; tests drive `app.alerts.queue.drain_once` themselves)."""
     settings = settings or get_settings()
+    registry.install(mutation_kinds())
     worker = (settings.alerts_worker and manage_pool) if alerts_worker is None else alerts_worker
     static = create_static_files_router(
         path="/static",
@@ -159,6 +184,7 @@ def create_app(
             static,
         ],
         guards=[staff_guard],
+        dependencies=DEPENDENCIES,
         middleware=[session_middleware],
         # gzip pages, CSS and JS (speed is a feature on a weak signal); streams opt out with
         # `opt={"no_compression": True}` so server-sent events are not buffered.

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from litestar import Request
+from litestar.di import Provide
+from litestar.params import Parameter
 from litestar.response import Template
 
 from app.auth.schemas import CurrentStaff
+from app.clock import local, zone
+from app.errors import Forbidden
 from app.i18n import LANGUAGES, current_language
 from app.nav import nav_for
 
@@ -21,6 +24,32 @@ def is_htmx(request: Request) -> bool:
 def current_staff(request: Request) -> CurrentStaff:
     """The signed-in staff member; the app-level guard has already refused anonymous requests."""
     return request.scope["user"]  # type: ignore[return-value]
+
+
+def provide_staff(request: Request) -> CurrentStaff:
+    """Litestar dependency `staff`: the signed-in staff member (handlers declare `staff: CurrentStaff`)."""
+    return current_staff(request)
+
+
+MAX_ID = 2**31 - 1  # the id columns' range (PostgreSQL `integer`); larger ids are a 400, never a 500
+
+
+def provide_office_scope(
+    staff: CurrentStaff, office: Annotated[int | None, Parameter(query="office", ge=1, le=MAX_ID)] = None
+) -> int:
+    """Litestar dependency `office_id`: the office a page shows — the staff member's own, or, for the
+    roles that see every office (`qa`), the one asked for with `?office=`."""
+    if office is None or office == staff.office_id:
+        return staff.office_id
+    if not staff.sees_all_offices:
+        raise Forbidden()
+    return office
+
+
+DEPENDENCIES = {
+    "staff": Provide(provide_staff, sync_to_thread=False),
+    "office_id": Provide(provide_office_scope, sync_to_thread=False),
+}
 
 
 def page(request: Request, template_name: str, *, status_code: int = 200, **context: Any) -> Template:
@@ -46,13 +75,8 @@ def page(request: Request, template_name: str, *, status_code: int = 200, **cont
     )
 
 
-def office_tz(staff: CurrentStaff | None, default: str = "Asia/Shanghai") -> ZoneInfo:
-    return ZoneInfo(staff.office_time_zone if staff else default)
+def office_tz(staff: CurrentStaff | None) -> ZoneInfo:
+    return staff.tz if staff else zone()
 
 
-def to_local(value: datetime | None, tz: ZoneInfo) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(tz)
+to_local = local  # NOTE: kept for the domains' existing imports; new code uses app.clock.local

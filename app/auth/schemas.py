@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from zoneinfo import ZoneInfo
+
 import msgspec
+
+from app.clock import zone
 
 Username = Annotated[str, msgspec.Meta(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
 DisplayName = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
@@ -47,6 +51,11 @@ class CurrentStaff(msgspec.Struct, frozen=True):
     department: str | None
     language: str
     session_id: int
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The office's time zone: every local time shown to this person is in it."""
+        return zone(self.office_time_zone)
 
     @property
     def sees_all_offices(self) -> bool:

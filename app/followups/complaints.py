@@ -171,9 +171,11 @@ async def apply_answer(ctx: ApplyContext, m: ComplaintAnswer) -> None:
         await registry.apply_fn("request.close")(ctx, close)
 
 
-registry.register(ComplaintClassify, apply_classify, label=lazy("Complaint classified"))
-registry.register(ComplaintVisit, apply_visit, label=lazy("Complaint site visit"))
-registry.register(ComplaintAnswer, apply_answer, label=lazy("Complaint answered"))
+MUTATIONS = (
+    registry.MutationKind(ComplaintClassify, apply_classify, label=lazy("Complaint classified")),
+    registry.MutationKind(ComplaintVisit, apply_visit, label=lazy("Complaint site visit")),
+    registry.MutationKind(ComplaintAnswer, apply_answer, label=lazy("Complaint answered")),
+)
 
 
 # --- deadlines (C3) --------------------------------------------------------------------------------

@@ -170,7 +170,9 @@ async def apply_record(ctx: ApplyContext, m: FollowupRecordMutation) -> None:
         await _rectify(ctx, m, task, words)
 
 
-registry.register(FollowupRecordMutation, apply_record, label=lazy("Follow-up recorded"))
+MUTATIONS = (
+    registry.MutationKind(FollowupRecordMutation, apply_record, label=lazy("Follow-up recorded")),
+)
 
 
 # --- reading ---------------------------------------------------------------------------------------

@@ -467,7 +467,9 @@ async def apply_refuse(ctx: ApplyContext, mutation: HandoverRefuse) -> None:
     )
 
 
-registry.register(HandoverSubmit, apply_submit, label=lazy("Handover prepared"))
-registry.register(HandoverAccept, apply_accept, label=lazy("Handover accepted"))
-registry.register(HandoverRefuse, apply_refuse, label=lazy("Handover refused"))
-registry.register(HandoverCountersign, apply_countersign, label=lazy("Handover countersigned"))
+MUTATIONS = (
+    registry.MutationKind(HandoverSubmit, apply_submit, label=lazy("Handover prepared")),
+    registry.MutationKind(HandoverAccept, apply_accept, label=lazy("Handover accepted")),
+    registry.MutationKind(HandoverRefuse, apply_refuse, label=lazy("Handover refused")),
+    registry.MutationKind(HandoverCountersign, apply_countersign, label=lazy("Handover countersigned")),
+)

@@ -80,13 +80,15 @@ from app.patrols.schemas import (
 )
 from app.sync import registry
 
-registry.register(PatrolRoundStart, apply_round_start, label=lazy("Patrol round started"))
-registry.register(CheckpointVisit, apply_visit, label=lazy("Checkpoint visited"))
-registry.register(FindingCreate, apply_finding, label=lazy("Patrol check"))
-registry.register(PatrolRoundFinish, apply_round_finish, label=lazy("Patrol round finished"))
-registry.register(NonconformanceCreate, apply_create, label=lazy("Nonconformance raised"))
-registry.register(NonconformanceRectify, apply_rectify, label=lazy("Nonconformance rectified"))
-registry.register(NonconformanceVerify, apply_verify, label=lazy("Follow-up inspection"))
+MUTATIONS = (
+    registry.MutationKind(PatrolRoundStart, apply_round_start, label=lazy("Patrol round started")),
+    registry.MutationKind(CheckpointVisit, apply_visit, label=lazy("Checkpoint visited")),
+    registry.MutationKind(FindingCreate, apply_finding, label=lazy("Patrol check")),
+    registry.MutationKind(PatrolRoundFinish, apply_round_finish, label=lazy("Patrol round finished")),
+    registry.MutationKind(NonconformanceCreate, apply_create, label=lazy("Nonconformance raised")),
+    registry.MutationKind(NonconformanceRectify, apply_rectify, label=lazy("Nonconformance rectified")),
+    registry.MutationKind(NonconformanceVerify, apply_verify, label=lazy("Follow-up inspection")),
+)
 
 __all__ = [
     "DEFAULT_DEADLINE_DAYS",

@@ -1,8 +1,9 @@
-"""Mutation types register here, each with the function that applies it (in its domain's service)."""
+"""Mutation types: each domain lists its own (`MUTATIONS`, a tuple of `MutationKind`) and
+`create_app` installs them all — explicitly, never by import side effect (DESIGN "Layout")."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Union
@@ -31,24 +32,43 @@ class ApplyContext:
 
 
 ApplyFn = Callable[[ApplyContext, Any], Awaitable[None]]
-_KINDS: dict[str, tuple[type[Mutation], ApplyFn, bool]] = {}
-_LABELS: dict[str, Any] = {}
 
 
-def register(struct_type: type[Mutation], apply: ApplyFn, *, label: Any = "", deferred_writes: bool = False) -> None:
-    """Register a mutation type. `label` names it for people (a lazy string: the outbox page lists
-    waiting and refused changes by it). `deferred_writes=True` promises that `apply` writes nothing
-    itself (its rows go through `ctx.flushes`), so a rejection has nothing to undo and the per-item
-    savepoint is skipped — a measurable saving for high-volume types like the duty log."""
-    tag = struct_type.__struct_config__.tag
-    assert isinstance(tag, str), f"{struct_type.__name__} needs a string tag"
-    _KINDS[tag] = (struct_type, apply, deferred_writes)
-    _LABELS[tag] = label
+@dataclass(frozen=True)
+class MutationKind:
+    """One offline write type: its Struct, the function that applies it (in its domain's service),
+    its name for people (a lazy string: the outbox page lists waiting and refused changes by it).
+
+    `deferred_writes=True` promises that `apply` writes nothing itself (its rows go through
+    `ctx.flushes`), so a rejection has nothing to undo and the per-item savepoint is skipped — a
+    measurable saving for high-volume types like the duty log."""
+
+    struct: type[Mutation]
+    apply: ApplyFn
+    label: Any = ""
+    deferred_writes: bool = False
+
+    @property
+    def tag(self) -> str:
+        tag = self.struct.__struct_config__.tag
+        assert isinstance(tag, str), f"{self.struct.__name__} needs a string tag"
+        return tag
+
+
+_KINDS: dict[str, MutationKind] = {}
+
+
+def install(kinds: Iterable[MutationKind]) -> None:
+    """Register every domain's mutation types (idempotent: create_app may run more than once)."""
+    for kind in kinds:
+        existing = _KINDS.get(kind.tag)
+        assert existing is None or existing.struct is kind.struct, f"two types are tagged {kind.tag}"
+        _KINDS[kind.tag] = kind
 
 
 def labels() -> dict[str, str]:
     """Each registered type's name for people, in the current language (the type itself when unnamed)."""
-    return {tag: str(_LABELS.get(tag, "")) or tag for tag in sorted(_KINDS)}
+    return {tag: str(_KINDS[tag].label) or tag for tag in sorted(_KINDS)}
 
 
 def known_types() -> list[str]:
@@ -56,16 +76,16 @@ def known_types() -> list[str]:
 
 
 def apply_fn(type_name: str) -> ApplyFn:
-    return _KINDS[type_name][1]
+    return _KINDS[type_name].apply
 
 
 def has_deferred_writes(type_name: str) -> bool:
-    return _KINDS[type_name][2]
+    return _KINDS[type_name].deferred_writes
 
 
 def union_type() -> Any:
     """The tagged union of every registered mutation (for decoding and the OpenAPI schema)."""
-    structs = tuple(struct for struct, _, _ in _KINDS.values())
+    structs = tuple(kind.struct for kind in _KINDS.values())
     return Union[structs] if len(structs) > 1 else structs[0]  # noqa: UP007
 
 

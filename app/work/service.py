@@ -71,18 +71,20 @@ from app.work.schemas import (
     WorkOrderResolve,
 )
 
-registry.register(RequestCreate, _requests.apply_create, label=lazy("Request taken"))
-registry.register(RequestClose, _requests.apply_close, label=lazy("Request closed"))
-registry.register(WorkOrderIssue, _orders.apply_issue, label=lazy("Work order issued"))
-registry.register(WorkOrderDispatch, _orders.apply_dispatch, label=lazy("Work order dispatched"))
-registry.register(WorkOrderEscalate, _orders.apply_escalate, label=lazy("Work order escalated"))
-registry.register(WorkOrderResolve, _orders.apply_resolve, label=lazy("Escalated order solved"))
-registry.register(WorkOrderAccept, _technician.apply_accept, label=lazy("Work order accepted"))
-registry.register(WorkOrderArrive, _technician.apply_arrive, label=lazy("Arrived on site"))
-registry.register(WorkOrderAddMaterials, _technician.apply_add_materials, label=lazy("Materials drawn"))
-registry.register(WorkOrderCharges, _technician.apply_charges, label=lazy("Charges agreed"))
-registry.register(WorkOrderComplete, _technician.apply_complete, label=lazy("Work order completed"))
-registry.register(WorkOrderCannotFix, _technician.apply_cannot_fix, label=lazy("Cannot fix"))
+MUTATIONS = (
+    registry.MutationKind(RequestCreate, _requests.apply_create, label=lazy("Request taken")),
+    registry.MutationKind(RequestClose, _requests.apply_close, label=lazy("Request closed")),
+    registry.MutationKind(WorkOrderIssue, _orders.apply_issue, label=lazy("Work order issued")),
+    registry.MutationKind(WorkOrderDispatch, _orders.apply_dispatch, label=lazy("Work order dispatched")),
+    registry.MutationKind(WorkOrderEscalate, _orders.apply_escalate, label=lazy("Work order escalated")),
+    registry.MutationKind(WorkOrderResolve, _orders.apply_resolve, label=lazy("Escalated order solved")),
+    registry.MutationKind(WorkOrderAccept, _technician.apply_accept, label=lazy("Work order accepted")),
+    registry.MutationKind(WorkOrderArrive, _technician.apply_arrive, label=lazy("Arrived on site")),
+    registry.MutationKind(WorkOrderAddMaterials, _technician.apply_add_materials, label=lazy("Materials drawn")),
+    registry.MutationKind(WorkOrderCharges, _technician.apply_charges, label=lazy("Charges agreed")),
+    registry.MutationKind(WorkOrderComplete, _technician.apply_complete, label=lazy("Work order completed")),
+    registry.MutationKind(WorkOrderCannotFix, _technician.apply_cannot_fix, label=lazy("Cannot fix")),
+)
 
 __all__ = [
     "ASSIGNABLE_ROLES",

@@ -33,7 +33,7 @@ async def _apply(ctx, m: ProbeChange) -> None:
 
 @pytest.fixture
 def probe_type():
-    registry.register(ProbeChange, _apply)
+    registry.install([registry.MutationKind(ProbeChange, _apply)])
     yield
     registry._KINDS.pop("test.probe_stale")
 
@@ -65,7 +65,7 @@ async def _apply_broken(ctx, m: ProbeBroken) -> None:
 
 @pytest.fixture
 def broken_type():
-    registry.register(ProbeBroken, _apply_broken)
+    registry.install([registry.MutationKind(ProbeBroken, _apply_broken)])
     yield
     registry._KINDS.pop("test.probe_broken")
 
