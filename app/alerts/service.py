@@ -412,9 +412,7 @@ async def apply_acknowledge(ctx: ApplyContext, mutation: AlertAcknowledge) -> No
     await acknowledge(ctx.staff, mutation.data.alert_id, mutation.data.note, now=ctx.received_at)
 
 
-MUTATIONS = (
-    registry.MutationKind(AlertAcknowledge, apply_acknowledge, label=lazy("Alert acknowledged")),
-)
+MUTATIONS = (registry.MutationKind(AlertAcknowledge, apply_acknowledge, label=lazy("Alert acknowledged")),)
 
 
 # --- test notification --------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-
 from zoneinfo import ZoneInfo
 
 import msgspec

@@ -196,9 +196,7 @@ async def apply_append(ctx: ApplyContext, mutation: DutyLogAppend) -> None:
         alert_hooks.duty_major(ctx, row, str(CATEGORIES[data.category]))
 
 
-MUTATIONS = (
-    registry.MutationKind(DutyLogAppend, apply_append, label=lazy("Duty log entry"), deferred_writes=True),
-)
+MUTATIONS = (registry.MutationKind(DutyLogAppend, apply_append, label=lazy("Duty log entry"), deferred_writes=True),)
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -34,9 +34,7 @@ async def apply_log(ctx: ApplyContext, m: ConsultationLog) -> None:
     await _insert(ctx, m.id, data.topic, question, data.answer.strip(), recorded_at)
 
 
-MUTATIONS = (
-    registry.MutationKind(ConsultationLog, apply_log, label=lazy("Consultation logged")),
-)
+MUTATIONS = (registry.MutationKind(ConsultationLog, apply_log, label=lazy("Consultation logged")),)
 
 
 async def _insert(ctx: ApplyContext, id_: UUID, topic: str, question: str, answer: str, at: datetime) -> None:

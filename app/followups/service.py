@@ -170,9 +170,7 @@ async def apply_record(ctx: ApplyContext, m: FollowupRecordMutation) -> None:
         await _rectify(ctx, m, task, words)
 
 
-MUTATIONS = (
-    registry.MutationKind(FollowupRecordMutation, apply_record, label=lazy("Follow-up recorded")),
-)
+MUTATIONS = (registry.MutationKind(FollowupRecordMutation, apply_record, label=lazy("Follow-up recorded")),)
 
 
 # --- reading ---------------------------------------------------------------------------------------
