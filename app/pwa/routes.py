@@ -18,6 +18,8 @@ SW_DIR = ROOT / "service-worker"
 SHELL_FILES = [
     "css/app.css",
     "js/app.js",
+    "js/ui.js",
+    "js/submit.js",
     "js/outbox.js",
     "js/idb.js",
     "js/photos.js",

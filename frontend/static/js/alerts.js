@@ -2,8 +2,9 @@
 // (push), shown as a toast with sound and vibration where the browser allows; the count of alerts
 // waiting for acknowledgement in the top bar; and turning push notifications on for this phone.
 
-const S = JSON.parse(document.getElementById("alert-strings")?.textContent || "{}");
-const t = (key, vars = {}) => (S[key] || key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "");
+import { translator } from "./ui.js";
+
+const t = translator("alert-strings");
 const user = document.body.dataset.user || "";
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
 const CURSOR_KEY = `alerts:cursor:${user}`;

@@ -1,13 +1,11 @@
 // The page controller: service worker, connectivity and pending count, offline-capable forms,
 // the outbox page, and the small conveniences (print, corrections, drafts).
 
-import { enqueue, entries, flush, onOutboxEvent, pendingCount, resend, discard, oldestPendingAge } from "./outbox.js";
+import { entries, flush, onOutboxEvent, pendingCount, resend, discard, oldestPendingAge } from "./outbox.js";
 import { get, setMeta } from "./idb.js";
-import { NotAnImage, storePhotos } from "./photos.js";
+import { announce, submit } from "./submit.js";
+import { t } from "./ui.js";
 
-const strings = (id) => JSON.parse(document.getElementById(id)?.textContent || "{}");
-const T = { ...strings("ui-strings"), ...strings("outbox-strings") }; // the outbox page adds its own
-const t = (key, vars = {}) => (T[key] || key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "");
 const user = document.body.dataset.user || "";
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
 const STALE_MS = 24 * 3600 * 1000;
@@ -35,15 +33,6 @@ function banner(id, text, action) {
     div.append(button);
   }
   box.append(div);
-}
-
-function flash(text, kind = "") {
-  const box = document.getElementById("flash");
-  if (!box) return;
-  box.innerHTML = "";
-  const p = document.createElement("p");
-  p.className = `notice ${kind}`; p.setAttribute("role", "status"); p.textContent = text;
-  box.append(p);
 }
 
 // --- connectivity and the pending count -------------------------------------------------------
@@ -131,25 +120,6 @@ function entryControls(entry) {
   drop.addEventListener("click", () => { if (confirm(t("discard_confirm"))) discard(entry.seq); });
   box.append(drop);
   return box;
-}
-
-/** The editable fields of a form, as the outbox page can rebuild them if the server refuses the change. */
-function describeForm(form) {
-  const fields = [];
-  for (const element of form.elements) {
-    if (!element.name || element.name.startsWith("_") || element.type === "hidden" || element.type === "file") continue;
-    if (!["SELECT", "TEXTAREA", "INPUT"].includes(element.tagName) || element.type === "submit") continue;
-    fields.push({
-      name: element.name,
-      label: form.querySelector(`label[for="${element.id}"]`)?.textContent.replace("*", "").trim() || element.name,
-      tag: element.tagName.toLowerCase(),
-      type: element.type,
-      int: element.hasAttribute("data-int"),
-      nullable: element.hasAttribute("data-nullable") || element.hasAttribute("data-int"),
-      options: element.tagName === "SELECT" ? [...element.options].map((o) => [o.value, o.text]) : null,
-    });
-  }
-  return fields;
 }
 
 function fieldControl(field, value, id) {
@@ -241,20 +211,6 @@ async function renderPendingLists() {
 
 // --- offline-capable forms: write-ahead to the outbox, then send -------------------------------
 
-function formData(form) {
-  const data = {};
-  for (const element of form.elements) {
-    if (!element.name || element.name.startsWith("_") || element.name === "id" || element.disabled) continue;
-    if (element.type === "file") continue; // photos: see storeFormPhotos
-    if ((element.type === "checkbox" || element.type === "radio") && !element.checked) continue;
-    let value = typeof element.value === "string" ? element.value.trim() : element.value;
-    if (element.hasAttribute("data-int")) value = value === "" ? null : Number.parseInt(value, 10);
-    else if (element.hasAttribute("data-nullable") && value === "") value = null;
-    data[element.name] = value;
-  }
-  return data;
-}
-
 function draftKey(form) { return `draft:${user}:${location.pathname}:${form.id || form.dataset.mutation}`; }
 
 function saveDraft(form) {
@@ -279,55 +235,13 @@ async function submitMutation(event) {
   if (!form) return;
   event.preventDefault();
   if (!form.reportValidity()) return;
-  const data = formData(form);
-  let attachments = [];
-  try {
-    attachments = await storeFormPhotos(form, data);
-  } catch (error) {
-    flash(error instanceof NotAnImage ? t("not_an_image") : error instanceof RangeError
-      ? t("too_many_photos", { n: error.message }) : String(error), "error");
-    return;
-  }
-  try {
-    // Write-ahead: stored before any network attempt. A form may name the change's id (a record
-    // made on this phone, e.g. a round, whose id later changes refer to).
-    const id = form.elements.namedItem("id")?.value || undefined;
-    await enqueue(form.dataset.mutation, data, {
-      attachments, id: form.hasAttribute("data-keep-id") ? id : undefined, fields: describeForm(form),
-    });
-  } catch (error) {
-    flash(String(error), "error");
-    return;
-  }
-  form.dispatchEvent(new CustomEvent("outbox:queued", { bubbles: true, detail: { type: form.dataset.mutation, data } }));
+  if (!(await submit(form))) return;
   localStorage.removeItem(draftKey(form));
   for (const element of form.elements) {
     if (element.tagName === "TEXTAREA" || (element.tagName === "INPUT" && element.type === "text")) element.value = "";
   }
   cancelCorrection(form);
   await showPending();
-  if (!navigator.onLine) { flash(t("saved_offline")); requestBackgroundSync(); return; }
-  await flush();
-  const left = (await entries()).some((e) => e.type === form.dataset.mutation && e.status !== "rejected");
-  flash(left ? t("saved_offline") : t("saved"));
-  if (left) requestBackgroundSync();
-}
-
-/** Photos of the form's `input[type=file][data-photos]`: resized, stored, named by SHA-256 in `data`. */
-async function storeFormPhotos(form, data) {
-  const names = [];
-  for (const input of form.querySelectorAll("input[type=file][data-photos]")) {
-    const stored = await storePhotos(input);
-    data[input.name] = stored;
-    names.push(...stored);
-    input.value = "";
-  }
-  return names;
-}
-
-async function requestBackgroundSync() {
-  const registration = await navigator.serviceWorker?.ready;
-  try { await registration?.sync?.register("outbox"); } catch { /* not supported: timers and `online` cover it */ }
 }
 
 // --- corrections on the duty log (D5) ------------------------------------------------------------
@@ -428,7 +342,7 @@ document.addEventListener("input", (event) => {
 onOutboxEvent(async (event) => {
   await showPending();
   if (event.type === "synced") document.body.dispatchEvent(new CustomEvent("outbox:synced", { bubbles: true }));
-  if (event.type === "rejected") flash(t("rejected"), "error");
+  if (event.type === "rejected") announce("refused", event.error ? { error: event.error } : null);
   if (event.type === "auth") banner("auth-banner", t("sign_in_again"), { label: t("sign_in"), run: () => { location.href = "/login?next=" + encodeURIComponent(location.pathname); } });
 });
 window.addEventListener("online", () => { showNetwork(); flush({ force: true }); });

@@ -4,15 +4,16 @@
 // from the server's state and this phone's unsynced changes. A PIN or password is never stored: it is
 // encrypted to the server's handover key the moment it is typed (see docs/handover.md).
 
-import { enqueue, entries, flush, onOutboxEvent, resend, uuid } from "./outbox.js";
+import { entries, onOutboxEvent, uuid } from "./outbox.js";
+import { submit } from "./submit.js";
+import { format as fill, strings } from "./ui.js";
 
 const prepareForm = document.getElementById("prepare-form");
 const takeoverForm = document.getElementById("takeover-form");
 const countersignForm = document.getElementById("countersign-form");
-const S = JSON.parse(document.getElementById("handover-strings")?.textContent || "{}");
+const S = strings("handover-strings");
 let state = JSON.parse(document.getElementById("handover-state")?.textContent || "{}");
 const user = document.body.dataset.user || "";
-const fill = (text, vars = {}) => (text || "").replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "");
 const CONTEXT = new TextEncoder().encode("kfzx-handover-signature-v1");
 
 // What this page saw during its life, so that a change that just synced is not shown as undone
@@ -334,10 +335,8 @@ function showRejected(entry) {
 
 // --- submitting ------------------------------------------------------------------------------------------------
 
-async function send(type, data, { id, label, fixSeq }) {
-  if (fixSeq) await resend(Number(fixSeq), data);
-  else { await enqueue(type, data, { id, label }); if (navigator.onLine) flush(); }
-}
+/** Through the one submit; a refused step being fixed (`fixSeq`) is sent again as that entry. */
+const send = (type, data, { id, label, fixSeq }) => submit({ type, data, id, label, seq: fixSeq });
 
 async function onPrepare(event) {
   event.preventDefault();
@@ -345,9 +344,7 @@ async function onPrepare(event) {
   if (!prepareForm.reportValidity()) return;
   const data = submitData(prepareForm);
   const label = fill(S.label_submit, { shift: shiftLabel(data.shift_date, data.shift_code) });
-  try {
-    await send("handover.submit", data, { id: uuid(), label, fixSeq: prepareForm.dataset.fixSeq });
-  } catch (error) { notice(String(error.message || error), "error"); return; }
+  if (!(await send("handover.submit", data, { id: uuid(), label, fixSeq: prepareForm.dataset.fixSeq }))) return;
   session.submits.set(data.handover_id, data);
   session.outcome = null;
   clearDraft(prepareForm);
@@ -396,9 +393,7 @@ async function onDecide(event) {
   const name = personName(decision === "refuse" ? pending.outgoing_id : incomingId);
   const reasonText = reasons.map((r) => S.reasons?.[r] || r).join("、");
   const label = fill(decision === "refuse" ? S.label_refuse : S.label_accept, { name: personName(incomingId) });
-  try {
-    await send(`handover.${decision}`, data, { id, label, fixSeq });
-  } catch (error) { notice(String(error.message || error), "error"); return; }
+  if (!(await send(`handover.${decision}`, data, { id, label, fixSeq }))) return;
   session.decided.add(handoverId);
   session.outcome = { decision: decision === "accept" && !outgoingSigns ? "waiting" : decision, name, reasons: reasonText };
   clearDraft(form);
@@ -425,9 +420,7 @@ async function onCountersign(event) {
     outgoing = await signature("outgoing", Number(pending.outgoing_id), secret, handoverId, id, previous?.data.outgoing);
   } catch (error) { notice(fill(S.sign_failed, { message: error.message || error }), "error"); return; }
   const data = { handover_id: handoverId, expected_state: "signing", outgoing };
-  try {
-    await send("handover.countersign", data, { id, label: fill(S.label_countersign, { name: pending.outgoing_name }), fixSeq });
-  } catch (error) { notice(String(error.message || error), "error"); return; }
+  if (!(await send("handover.countersign", data, { id, label: fill(S.label_countersign, { name: pending.outgoing_name }), fixSeq }))) return;
   session.decided.add(handoverId);
   session.outcome = { decision: "countersign", name: pending.incoming_name };
   delete form.dataset.for;

@@ -48,7 +48,7 @@ export async function enqueue(type, data, { id = uuid(), attachments = [], label
     created_at: Date.now(),
     status: "pending", error: null, attempts: 0,
   };
-  await withStore("outbox", "readwrite", (s) => new Promise((resolve, reject) => {
+  entry.seq = await withStore("outbox", "readwrite", (s) => new Promise((resolve, reject) => {
     const r = s.add(entry); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error);
   }));
   emit({ type: "changed" });
@@ -90,6 +90,12 @@ async function update(seq, changes) {
  * "Conflicts"), so an edited one goes under a new id, as does one refused for a reused id.
  * `dropPhotos`: SHA-256 names to take out of the change (e.g. a photo the server refused). */
 export async function resend(seq, data, { dropPhotos = [] } = {}) {
+  await requeue(seq, data, { dropPhotos });
+  return flush({ force: true }); // the person asked for it: not held back by an earlier failure
+}
+
+/** `resend` without the sending: the entry is pending again (edited, under the id it should go with). */
+export async function requeue(seq, data, { dropPhotos = [] } = {}) {
   const changes = { status: "pending", error: null };
   if (data) changes.data = data;
   const entry = await get("outbox", seq);
@@ -99,7 +105,7 @@ export async function resend(seq, data, { dropPhotos = [] } = {}) {
   await update(seq, changes);
   if (dropPhotos.length) await deleteUnusedBlobs(dropPhotos);
   emit({ type: "changed" });
-  return flush({ force: true }); // the person asked for it: not held back by an earlier failure
+  return get("outbox", seq);
 }
 
 /** The entry's data and attachments without these photos (photo lists in `data` hold SHA-256 names). */
@@ -162,10 +168,13 @@ function retryLater(delay) {
 
 /** Send everything pending, in order, in batches. Safe to call often: one flush runs at a time.
  * While the device is backing off after a failure, it waits for the retry time (and resolves to
- * "waiting") unless `force` (the network just came back, or the person asked to sync now). */
-export async function flush({ force = false } = {}) {
+ * "waiting") unless `force` (the network just came back, or the person asked to sync now).
+ * If another flush is running (this page, another tab, the worker), it resolves to null at once,
+ * or with `wait`, queues behind it (to learn what became of a change just stored). */
+export async function flush({ force = false, wait = false } = {}) {
   if (self.navigator?.locks) {
-    return self.navigator.locks.request("outbox-flush", { ifAvailable: true }, (lock) => (lock ? flushLocked(force) : null));
+    const options = wait ? {} : { ifAvailable: true };
+    return self.navigator.locks.request("outbox-flush", options, (lock) => (lock ? flushLocked(force) : null));
   }
   return flushLocked(force);
 }

@@ -3,30 +3,19 @@
 // this phone sees it (the server's, moved on by the changes still waiting in the outbox), and every
 // change names that state (DESIGN "Conflicts").
 
-import { enqueue, entries, flush, onOutboxEvent, storeBlob, uuid } from "./outbox.js";
+import { entries, onOutboxEvent, storeBlob, uuid } from "./outbox.js";
 import { NotAnImage, storePhotos } from "./photos.js";
 import { signaturePad } from "./signature.js";
+import { submit } from "./submit.js";
+import { flash, strings, t } from "./ui.js";
 
-const S = JSON.parse(document.getElementById("work-strings")?.textContent || "{}");
-const UI = JSON.parse(document.getElementById("ui-strings")?.textContent || "{}");
+const S = strings("work-strings");
 const TRANSITIONS = {
   "work_order.accept": "accepted",
   "work_order.arrive": "arrived",
   "work_order.complete": "completed",
   "work_order.cannot_fix": "cannot_fix",
 };
-
-function flash(text, kind = "") {
-  const box = document.getElementById("flash");
-  if (!box) return;
-  const p = document.createElement("p");
-  p.className = `notice ${kind}`; p.setAttribute("role", "status"); p.textContent = text;
-  box.replaceChildren(p);
-}
-
-async function requestBackgroundSync() {
-  try { await (await navigator.serviceWorker?.ready)?.sync?.register("outbox"); } catch { /* timers cover it */ }
-}
 
 // --- intake (W1): find the unit, fill in the resident ------------------------------------------------
 
@@ -243,22 +232,12 @@ async function submitWorkForm(event) {
   try {
     collected = await collect(form);
   } catch (error) {
-    flash(error instanceof NotAnImage ? UI.not_an_image : error.message || String(error), "error");
+    flash(error instanceof NotAnImage ? t("not_an_image") : error.message || String(error), "error");
     return;
   }
-  try {
-    await enqueue(form.dataset.type, collected.data, { attachments: collected.attachments }); // write-ahead
-  } catch (error) {
-    flash(String(error), "error");
-    return;
-  }
-  form.dispatchEvent(new CustomEvent("outbox:queued", { bubbles: true, detail: { type: form.dataset.type } }));
+  if (!(await submit({ type: form.dataset.type, ...collected }, { form }))) return;
   resetWorkForm(form);
   await project();
-  if (!navigator.onLine) { flash(S.saved_offline); requestBackgroundSync(); return; }
-  await flush();
-  const left = (await entries()).some((e) => e.type === form.dataset.type && e.status !== "rejected");
-  flash(left ? S.saved_offline : S.saved);
 }
 
 function addMaterialRow(form) {
