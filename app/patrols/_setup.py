@@ -14,8 +14,8 @@ from app.auth.schemas import CurrentStaff
 from app.db import write_transaction
 from app.errors import RuleViolation, check_found
 from app.i18n import _
-from app.org.tables import Building, Unit
-from app.patrols._common import DEFAULT_DEADLINE_DAYS, SETUP_ROLES, require
+from app.org.service import building_in_office, entrusted_units
+from app.patrols._common import DEFAULT_DEADLINE_DAYS, SETUP_ROLES, require, today
 from app.patrols.schemas import CheckItemForm, CheckpointForm, RouteForm
 from app.patrols.tables import CheckItem, Checkpoint, DepartmentDeadline, PatrolRoute, RoundTask
 
@@ -126,6 +126,7 @@ async def create_route(staff: CurrentStaff, form: RouteForm) -> int:
     route_id = rows[0]["id"]
     if form.kind == "entrusted":
         await sync_entrusted_checkpoints(staff.office_id, route_id)
+        await ensure_weekly_tasks(staff.office_id, today(staff))  # P5: due this very week
     return route_id
 
 
@@ -145,6 +146,7 @@ async def update_route(staff: CurrentStaff, route_id: int, form: RouteForm) -> N
     ).where((PatrolRoute.id == route_id) & (PatrolRoute.office == staff.office_id))
     if form.kind == "entrusted":
         await sync_entrusted_checkpoints(staff.office_id, route_id)
+        await ensure_weekly_tasks(staff.office_id, today(staff))  # P5: re-activated, due this week
 
 
 # --- checkpoints and their check items --------------------------------------------------------
@@ -218,9 +220,7 @@ async def checkpoint_by_code(office_id: int, code: str) -> dict:
 
 
 async def _check_building(office_id: int, building_id: int | None) -> None:
-    if building_id is not None and not await Building.exists().where(
-        (Building.id == building_id) & (Building.office == office_id)
-    ):
+    if building_id is not None and not await building_in_office(building_id, office_id):
         raise RuleViolation("building_not_found", _("That building is not in your office."), field="building_id")
 
 
@@ -329,7 +329,7 @@ def _entrusted_items() -> list[tuple[str, str]]:
 async def sync_entrusted_checkpoints(office_id: int, route_id: int) -> None:
     """P5: the route's checkpoints are the office's entrusted units (托管房), added or retired to match.
 
-    NOTE: this runs on GET pages, so two first looks can race. The diff is made again inside the
+    NOTE: saving a route, the weekly step and a rain request can race. The diff is made again inside the
     write transaction (IMMEDIATE on SQLite: the second waits and finds nothing left to do), and the
     unique (route, unit) index turns a racing insert on PostgreSQL into a no-op."""
     if not (await _entrusted_diff(office_id, route_id)).changes:
@@ -355,12 +355,7 @@ class _EntrustedDiff:
 
 
 async def _entrusted_diff(office_id: int, route_id: int) -> _EntrustedDiff:
-    units = (
-        await Unit.select(Unit.id, Unit.number, Unit.floor, Unit.building.id.as_alias("building_id"))
-        .where((Unit.office == office_id) & Unit.entrusted.eq(True))
-        .order_by(Unit.building)
-        .order_by(Unit.number)
-    )
+    units = await entrusted_units(office_id)
     existing = {
         r["unit"]: r
         for r in await Checkpoint.select(Checkpoint.id, Checkpoint.unit, Checkpoint.active).where(

@@ -1,7 +1,8 @@
 """The patrol domain's rules (SPEC P1–P6, D3, D9). Other domains call this module, not the parts.
 
 Parts: `_setup` (routes, checkpoints, codes, due rounds, deadlines), `_rounds` (walking a round),
-`_nonconformances` (P3 lifecycle), `_review` (P4 and the home page).
+`_nonconformances` (P3 lifecycle), `_review` (P4), `_home` (the home pages), `_weekly` (P5's
+background step), `_lookups` (reads of the plain-form fallbacks).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from app.patrols._common import (
     today,
     tz_of,
 )
+from app.patrols._home import home_sections, patrols_home
 from app.patrols._nonconformances import (
     apply_create,
     apply_rectify,
@@ -36,7 +38,7 @@ from app.patrols._nonconformances import (
     inbox,
     open_nonconformances,
 )
-from app.patrols._review import home_sections, review, rounds_not_done, rounds_of_day
+from app.patrols._review import review, rounds_not_done, rounds_of_day
 from app.patrols._rounds import (
     apply_finding,
     apply_round_finish,
@@ -125,6 +127,7 @@ __all__ = [
     "normalise_code",
     "open_nonconformances",
     "open_tasks",
+    "patrols_home",
     "qr_svg",
     "recent_rounds",
     "request_rain_rounds",
