@@ -90,3 +90,8 @@ async def buildings_of_office(office_id: int) -> list[dict]:
 
 async def building_in_office(building_id: int, office_id: int) -> bool:
     return await Building.exists().where((Building.id == building_id) & (Building.office == office_id))
+
+
+async def has_unit(office_id: int, unit_id: int) -> bool:
+    """Whether the unit is one of the office's."""
+    return await Unit.exists().where((Unit.id == unit_id) & (Unit.office == office_id))

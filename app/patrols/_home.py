@@ -20,9 +20,9 @@ from app.patrols._common import (
     today,
     tz_of,
 )
-from app.patrols._nonconformances import inbox, open_nonconformances
+from app.patrols._nc_reads import inbox, open_nonconformances
 from app.patrols._review import rounds_not_done, rounds_of_day
-from app.patrols._rounds import open_tasks, recent_rounds
+from app.patrols._round_reads import open_tasks, recent_rounds
 from app.patrols._setup import list_routes
 
 

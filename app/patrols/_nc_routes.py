@@ -34,17 +34,17 @@ async def inbox_page(
     """A department's nonconformances: open ones (overdue first), then those awaiting verification."""
     box = await service.inbox(staff, department if department in DEPARTMENTS else None, office_id)
     template = "patrols/_inbox_list.html" if is_htmx(request) else "patrols/inbox.html"
+    return page(request, template, **_inbox_labels(staff, box), **box)
+
+
+def _inbox_labels(staff: CurrentStaff, box: dict[str, Any]) -> dict[str, Any]:
     cache = ["/patrols/inbox", *(f"/patrols/nc/{n['id']}" for n in box["open"] + box["rectified"])]
-    can_choose = staff.role != "dept_head"
-    return page(
-        request,
-        template,
-        departments=DEPARTMENTS,
-        states=service.NC_STATES,
-        can_choose=can_choose,
-        cache_pages=cache,
-        **box,
-    )
+    return {
+        "departments": DEPARTMENTS,
+        "states": service.NC_STATES,
+        "can_choose": staff.role != "dept_head",
+        "cache_pages": cache,
+    }
 
 
 async def _nc_context(staff: CurrentStaff, nc_id: UUID) -> dict[str, Any]:

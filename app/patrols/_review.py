@@ -9,8 +9,8 @@ from piccolo.query.functions.aggregate import Count
 from app.auth.schemas import CurrentStaff
 from app.db import get_engine
 from app.patrols._common import REVIEWERS, localise, require, today, tz_of
-from app.patrols._nonconformances import open_nonconformances
-from app.patrols._rounds import findings_of_rounds, open_tasks
+from app.patrols._nc_reads import open_nonconformances
+from app.patrols._round_reads import findings_of_rounds, open_tasks
 from app.patrols._setup import list_routes
 from app.patrols.tables import Finding, PatrolRound, Visit
 

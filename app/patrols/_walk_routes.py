@@ -198,7 +198,7 @@ async def rain_rounds(request: Request, staff: CurrentStaff, data: Form) -> Resp
     try:
         await service.request_rain_rounds(staff, str(data.get("when", "")).strip(), service.today(staff))
     except RuleViolation as exc:
-        return page(request, "errors/error.html", status_code=422, code=422, message=exc.message)  # type: ignore[return-value]
+        return page(request, "errors/error.html", status_code=422, code=422, message=exc.message)
     return Redirect("/patrols", status_code=303)
 
 

@@ -13,7 +13,7 @@ import logging
 
 from app import clock
 from app.org.service import all_office_ids, get_office
-from app.patrols._setup import ensure_weekly_tasks
+from app.patrols._entrusted import ensure_weekly_tasks
 
 log = logging.getLogger("app.patrols")
 INTERVAL_SECONDS = 300.0
