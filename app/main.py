@@ -31,6 +31,7 @@ from app.handover import routes as handover
 from app.home import routes as home
 from app.openapi import openapi_config
 from app.patrols import routes as patrols
+from app.patrols._weekly import start_weekly, stop_weekly
 from app.pwa import routes as pwa
 from app.roster import routes as roster
 from app.settings import ROOT, Settings, get_settings
@@ -209,8 +210,10 @@ def create_app(
             HTTPException: _http_error,
             Exception: _server_error,
         },
-        on_startup=([open_pool] if manage_pool else []) + ([start_worker, start_scheduler] if worker else []),
-        on_shutdown=([stop_scheduler, stop_worker] if worker else []) + ([close_pool] if manage_pool else []),
+        on_startup=([open_pool] if manage_pool else [])
+        + ([start_worker, start_scheduler, start_weekly] if worker else []),
+        on_shutdown=([stop_weekly, stop_scheduler, stop_worker] if worker else [])
+        + ([close_pool] if manage_pool else []),
         logging_config=LoggingConfig(log_exceptions="debug", loggers={"app": {"level": "INFO"}}),
         debug=settings.debug,
     )

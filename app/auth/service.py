@@ -236,3 +236,21 @@ async def create_staff_account(
         )
     )
     return rows[0]["id"]
+
+
+# --- small reads for other domains ------------------------------------------------------------
+
+
+async def active_staff_of_office(office_id: int, roles: list[str], department: str | None = None) -> list[dict]:
+    """The office's active staff in these roles (and department, when given): id, display_name, role."""
+    query = Staff.select(Staff.id, Staff.display_name, Staff.role).where(
+        (Staff.office == office_id) & Staff.is_active.eq(True) & Staff.role.is_in(roles)
+    )
+    if department is not None:
+        query = query.where(Staff.department == department)
+    return await query.order_by(Staff.display_name)
+
+
+async def staff_in_office(staff_id: int, office_id: int) -> bool:
+    """Whether the staff member (active or not) belongs to the office."""
+    return await Staff.exists().where((Staff.id == staff_id) & (Staff.office == office_id))

@@ -16,13 +16,13 @@ import msgspec
 
 from app.alerts import hooks as alert_hooks
 from app.auth.schemas import CurrentStaff
-from app.clock import aware, when_it_happened
+from app.clock import aware, local, when_it_happened
 from app.duty.schemas import DutyLogAppend
 from app.duty.tables import DutyLogEntry
 from app.errors import Forbidden, RuleViolation
 from app.i18n import _, lazy
-from app.org.service import DEFAULT_SHIFTS, can_see_office, office_shift_templates
-from app.org.tables import Office, Unit
+from app.nav import DUTY_LOG_READERS
+from app.org.service import DEFAULT_SHIFTS, all_office_ids, can_see_office, has_unit, office_shift_templates
 from app.sync import registry
 from app.sync.registry import ApplyContext
 
@@ -152,9 +152,7 @@ async def apply_append(ctx: ApplyContext, mutation: DutyLogAppend) -> None:
     batch = await _batch(ctx)
     # NOTE: the entry id is the mutation id, which the sync service has already checked against every
     # applied mutation; the primary key guards the rest.
-    if data.unit_id is not None and not await Unit.exists().where(
-        (Unit.id == data.unit_id) & (Unit.office == staff.office_id)
-    ):
+    if data.unit_id is not None and not await has_unit(staff.office_id, data.unit_id):
         raise RuleViolation("unit_not_found", _("That unit is not in your office."), field="unit_id")
     if (
         data.corrects is not None
@@ -168,8 +166,7 @@ async def apply_append(ctx: ApplyContext, mutation: DutyLogAppend) -> None:
     recorded_at = aware(mutation.recorded_at)
     # A phone whose clock is wrong does not decide the shift; the server's arrival time does.
     happened, suspect = when_it_happened(recorded_at, ctx.received_at, ctx.clock_skew_seconds)
-    local = happened.astimezone(ZoneInfo(staff.office_time_zone))
-    shift_date, shift_code = shift_of(local, batch.shift_templates)
+    shift_date, shift_code = shift_of(happened.astimezone(staff.tz), batch.shift_templates)
     row = {
         "id": mutation.id,
         "office": staff.office_id,
@@ -188,10 +185,10 @@ async def apply_append(ctx: ApplyContext, mutation: DutyLogAppend) -> None:
         "escalation": data.escalation,
         "prev_hash": batch.head_hash,
     }
-    row["entry_hash"] = entry_hash(row)
+    row["entry_hash"] = head = entry_hash(row)
     batch.rows.append(row)
     batch.ids.add(mutation.id)
-    batch.seq, batch.head_hash = row["seq"], row["entry_hash"]
+    batch.seq, batch.head_hash = batch.seq + 1, head
     if data.escalation == "major":  # D6, D7: the manager is alerted at once and acknowledges
         alert_hooks.duty_major(ctx, row, str(CATEGORIES[data.category]))
 
@@ -227,8 +224,7 @@ _COLUMNS = (
 def _localise(rows: list[dict], tz: ZoneInfo) -> list[dict]:
     for row in rows:
         for key in ("recorded_at", "received_at"):
-            value = row[key] if row[key].tzinfo else row[key].replace(tzinfo=UTC)
-            row[key.replace("_at", "_local")] = value.astimezone(tz)
+            row[key.replace("_at", "_local")] = local(row[key], tz)
         row["synced_late"] = (row["received_at"] - row["recorded_at"]) > timedelta(minutes=2)
     return rows
 
@@ -293,7 +289,7 @@ async def escalated_entries(staff: CurrentStaff, office_id: int, limit: int = 10
 
 
 def _tz(staff: CurrentStaff) -> ZoneInfo:
-    return ZoneInfo(staff.office_time_zone)
+    return staff.tz
 
 
 # --- verification ---------------------------------------------------------------------------
@@ -308,7 +304,7 @@ class ChainBreak(msgspec.Struct):
 
 async def verify_chain(office_id: int | None = None, batch_size: int = 2000) -> list[ChainBreak]:
     """Recompute every office's chain; return the first broken entry of each broken office."""
-    offices = [office_id] if office_id is not None else [r["id"] for r in await Office.select(Office.id)]
+    offices = [office_id] if office_id is not None else await all_office_ids()
     breaks: list[ChainBreak] = []
     for oid in offices:
         if (found := await _verify_office(oid, batch_size)) is not None:
@@ -338,3 +334,32 @@ async def _verify_office(office_id: int, batch_size: int) -> ChainBreak | None:
             if broken:
                 return ChainBreak(office_id=office_id, seq=row["seq"], entry_id=str(row["id"]), reason=broken)
             prev_hash, expected_seq, last_seq = row["entry_hash"], expected_seq + 1, row["seq"]
+
+
+# --- the home page ----------------------------------------------------------------------------
+
+
+async def home_sections(staff: CurrentStaff, day: date) -> list[dict]:
+    """What the home page shows of the duty log: today's latest entries, the escalated ones (D6)."""
+    sections: list[dict] = []
+    if staff.role in DUTY_LOG_READERS:
+        entries = await entries_for_day(staff, staff.office_id, day)
+        latest = [_item(e, "%H:%M") for e in entries[-5:][::-1]]
+        sections.append(
+            {"title": _("Duty log today"), "href": "/duty-log", "items": latest, "empty": _("No entries yet today.")}
+        )
+    if staff.role in ESCALATION_READERS:
+        rows = await escalated_entries(staff, staff.office_id, limit=5)
+        sections.append(
+            {
+                "title": _("Escalated from the duty log"),
+                "href": "/duty-log/escalated",
+                "items": [_item(e, "%m-%d %H:%M") for e in rows],
+                "empty": _("Nothing escalated."),
+            }
+        )
+    return sections
+
+
+def _item(entry: dict, time_format: str) -> dict:
+    return {"text": entry["text"], "meta": entry["recorded_local"].strftime(time_format), "flag": entry["escalation"]}

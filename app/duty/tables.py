@@ -1,19 +1,22 @@
 """The duty log (值班记录): append-only and hash-chained per office (SPEC D5)."""
 
 from piccolo.columns import UUID, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
-from app.auth.tables import Staff
-from app.org.tables import Office, Unit
+# Other domains' tables by reference only (a domain never imports another's tables; same schema).
+Office = LazyTableReference("Office", module_path="app.org.tables")
+Unit = LazyTableReference("Unit", module_path="app.org.tables")
+Staff = LazyTableReference("Staff", module_path="app.auth.tables")
 
 
 class DutyLogEntry(Table):
     """NOTE: no UPDATE or DELETE path exists in the code, and database triggers refuse both (D5)."""
 
     id = UUID(primary_key=True)  # made on the phone, = the mutation's entry id
-    office = ForeignKey(references=Office, null=False, index=True)
+    office: ForeignKey = ForeignKey(references=Office, null=False, index=True)
     seq = Integer()  # position in the office's chain: 1, 2, 3 … in arrival order
-    author = ForeignKey(references=Staff, null=False)
+    author: ForeignKey = ForeignKey(references=Staff, null=False)
     device_id = Varchar(length=64, default="")
     recorded_at = Timestamptz()  # when it happened, by the phone's clock
     received_at = Timestamptz()  # when the server got it
@@ -22,7 +25,7 @@ class DutyLogEntry(Table):
     shift_code = Varchar(length=20)
     category = Varchar(length=20)
     text = Text()
-    unit = ForeignKey(references=Unit, null=True, default=None)
+    unit: ForeignKey = ForeignKey(references=Unit, null=True, default=None)
     corrects = UUID(null=True, default=None)  # the entry this one corrects (same office)
     escalation = Varchar(length=10, default="")  # "" | difficult | major (D6)
     prev_hash = Varchar(length=64)

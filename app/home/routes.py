@@ -5,15 +5,15 @@ from __future__ import annotations
 from litestar import Request, get
 from litestar.response import Response, Template
 
+from app.auth.schemas import CurrentStaff
 from app.db import get_engine
 from app.home import service
-from app.web import current_staff, page
+from app.web import page
 
 
 @get("/")
-async def home(request: Request) -> Template:
+async def home(request: Request, staff: CurrentStaff) -> Template:
     """Today's lists for the signed-in role."""
-    staff = current_staff(request)
     return page(request, "home/index.html", **await service.today(staff))
 
 

@@ -62,3 +62,36 @@ async def office_counts(office_id: int) -> dict[str, int]:
         "units": await Unit.count().where(Unit.office == office_id),
         "residents": await Resident.count().where(Resident.office == office_id),
     }
+
+
+async def all_office_ids() -> list[int]:
+    """Every office's id (for background steps that run per office)."""
+    return [r["id"] for r in await Office.select(Office.id).order_by(Office.id)]
+
+
+async def entrusted_units(office_id: int) -> list[dict]:
+    """The office's entrusted units (托管房, P5): id, number, floor, building_id."""
+    return (
+        await Unit.select(Unit.id, Unit.number, Unit.floor, Unit.building.id.as_alias("building_id"))
+        .where((Unit.office == office_id) & Unit.entrusted.eq(True))
+        .order_by(Unit.building)
+        .order_by(Unit.number)
+    )
+
+
+async def buildings_of_office(office_id: int) -> list[dict]:
+    """The office's buildings in their order: id, name."""
+    return (
+        await Building.select(Building.id, Building.name)
+        .where(Building.office == office_id)
+        .order_by(Building.sort_order)
+    )
+
+
+async def building_in_office(building_id: int, office_id: int) -> bool:
+    return await Building.exists().where((Building.id == building_id) & (Building.office == office_id))
+
+
+async def has_unit(office_id: int, unit_id: int) -> bool:
+    """Whether the unit is one of the office's."""
+    return await Unit.exists().where((Unit.id == unit_id) & (Unit.office == office_id))

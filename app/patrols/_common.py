@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from app import clock
 from app.auth.schemas import CurrentStaff
 from app.clock import MAX_CLOCK_SKEW, aware, when_it_happened  # noqa: F401 - re-exported
 from app.errors import Forbidden
@@ -56,15 +57,15 @@ DEFAULT_DEADLINE_DAYS: dict[str, int] = {
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def tz_of(staff: CurrentStaff) -> ZoneInfo:
-    return ZoneInfo(staff.office_time_zone)
+    return staff.tz
 
 
 def today(staff: CurrentStaff) -> date:
-    return datetime.now(tz_of(staff)).date()
+    return clock.today(staff.tz)
 
 
 def require(staff: CurrentStaff, roles: frozenset[str]) -> None:

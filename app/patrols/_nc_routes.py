@@ -1,19 +1,25 @@
 """Nonconformance pages (P3): the department head's inbox, one item with its history, and the
-rectify / verify forms (offline-capable `data-mutation` forms with a plain-form fallback)."""
+rectify / verify forms (offline-capable `data-mutation` forms with a plain-form fallback through
+`app.sync.forms.submit_form`)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 from uuid import UUID
 
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Response, Template
+from litestar.response import Response, Template
 
+from app.auth.schemas import CurrentStaff
 from app.org.departments import DEPARTMENTS
 from app.patrols import service
-from app.patrols._web import MAX_SOURCE_PHOTO_BYTES, Form, apply_form_mutation, form_values, int_or_none
-from app.web import current_staff, is_htmx, page
+from app.patrols._web import MAX_SOURCE_PHOTO_BYTES, Form, without_photos
+from app.patrols.schemas import NonconformanceRectify, NonconformanceVerify
+from app.sync.forms import FormOutcome, Render, submit_form
+from app.sync.schemas import Mutation
+from app.web import is_htmx, page
 
 INBOX = {"roles": service.INBOX_ROLES}
 NC_READERS = {"roles": service.NC_READERS}
@@ -23,26 +29,25 @@ VERIFIERS = {"roles": service.VERIFIERS}
 
 @get("/patrols/inbox", opt=INBOX)
 async def inbox_page(
-    request: Request, department: FromQuery[str | None] = None, office: FromQuery[int | None] = None
+    request: Request, staff: CurrentStaff, office_id: int, department: FromQuery[str | None] = None
 ) -> Template:
     """A department's nonconformances: open ones (overdue first), then those awaiting verification."""
-    staff = current_staff(request)
-    department = department if department in DEPARTMENTS else None
-    box = await service.inbox(staff, department, office)
+    box = await service.inbox(staff, department if department in DEPARTMENTS else None, office_id)
     template = "patrols/_inbox_list.html" if is_htmx(request) else "patrols/inbox.html"
-    return page(
-        request,
-        template,
-        departments=DEPARTMENTS,
-        states=service.NC_STATES,
-        can_choose=staff.role != "dept_head",
-        cache_pages=["/patrols/inbox", *(f"/patrols/nc/{n['id']}" for n in box["open"] + box["rectified"])],
-        **box,
-    )
+    return page(request, template, **_inbox_labels(staff, box), **box)
 
 
-async def _nc_context(request: Request, nc_id: UUID) -> dict:
-    staff = current_staff(request)
+def _inbox_labels(staff: CurrentStaff, box: dict[str, Any]) -> dict[str, Any]:
+    cache = ["/patrols/inbox", *(f"/patrols/nc/{n['id']}" for n in box["open"] + box["rectified"])]
+    return {
+        "departments": DEPARTMENTS,
+        "states": service.NC_STATES,
+        "can_choose": staff.role != "dept_head",
+        "cache_pages": cache,
+    }
+
+
+async def _nc_context(staff: CurrentStaff, nc_id: UUID) -> dict[str, Any]:
     nc = await service.get_nonconformance(staff, nc_id)
     return {
         "nc": nc,
@@ -58,46 +63,38 @@ async def _nc_context(request: Request, nc_id: UUID) -> dict:
 
 
 @get("/patrols/nc/{nc_id:uuid}", opt=NC_READERS)
-async def nc_page(request: Request, nc_id: FromPath[UUID]) -> Template:
+async def nc_page(request: Request, staff: CurrentStaff, nc_id: FromPath[UUID]) -> Template:
     """One nonconformance: what failed, photos, deadline, history; rectify or verify it."""
     template = "patrols/_nc_body.html" if is_htmx(request) else "patrols/nc.html"
-    return page(request, template, **await _nc_context(request, nc_id))
+    return page(request, template, **await _nc_context(staff, nc_id))
 
 
-async def _nc_form(request: Request, nc_id: UUID, type_: str, mutation: dict, values: dict) -> Response | Template:
-    errors = await apply_form_mutation(request, type_, mutation, values.get("id"))
-    if not errors:
-        return Redirect(f"/patrols/nc/{nc_id}", status_code=303)
-    context = await _nc_context(request, nc_id)
-    return page(request, "patrols/nc.html", status_code=422, errors=errors, values=values, **context)
+def _nc_again(request: Request, staff: CurrentStaff, nc_id: UUID) -> Render:
+    async def again(outcome: FormOutcome) -> Template:
+        context = await _nc_context(staff, nc_id)
+        return page(request, "patrols/nc.html", errors=outcome.errors, values=outcome.values, **context)
+
+    return again
+
+
+async def _nc_form(
+    request: Request, staff: CurrentStaff, nc_id: UUID, kind: type[Mutation], data: dict
+) -> Response | Template:
+    """A plain rectify/verify form: the same mutation as the phone's, the item from the URL."""
+    again, done = _nc_again(request, staff, nc_id), f"/patrols/nc/{nc_id}"
+    return await submit_form(staff, kind, without_photos(data), done=done, again=again, nonconformance_id=nc_id)
 
 
 @post("/patrols/nc/{nc_id:uuid}/rectify", opt=RECTIFIERS)
-async def rectify_form(request: Request, nc_id: FromPath[UUID], data: Form) -> Response | Template:
+async def rectify_form(request: Request, staff: CurrentStaff, nc_id: FromPath[UUID], data: Form) -> Response | Template:
     """Plain-form fallback of `nonconformance.rectify`."""
-    values = form_values(data)
-    mutation = {
-        "nonconformance_id": str(nc_id),
-        "expected_state": values.get("expected_state", ""),
-        "cycle": int_or_none(values.get("cycle")),
-        "note": values.get("note", ""),
-    }
-    return await _nc_form(request, nc_id, "nonconformance.rectify", mutation, values)
+    return await _nc_form(request, staff, nc_id, NonconformanceRectify, data)
 
 
 @post("/patrols/nc/{nc_id:uuid}/verify", opt=VERIFIERS)
-async def verify_form(request: Request, nc_id: FromPath[UUID], data: Form) -> Response | Template:
+async def verify_form(request: Request, staff: CurrentStaff, nc_id: FromPath[UUID], data: Form) -> Response | Template:
     """Plain-form fallback of `nonconformance.verify` (follow-up inspection)."""
-    values = form_values(data)
-    mutation = {
-        "nonconformance_id": str(nc_id),
-        "expected_state": values.get("expected_state", ""),
-        "outcome": values.get("outcome", ""),
-        "cycle": int_or_none(values.get("cycle")),
-        "note": values.get("note", ""),
-        "new_deadline": values.get("new_deadline") or None,
-    }
-    return await _nc_form(request, nc_id, "nonconformance.verify", mutation, values)
+    return await _nc_form(request, staff, nc_id, NonconformanceVerify, data)
 
 
 ROUTES = [inbox_page, nc_page, rectify_form, verify_form]

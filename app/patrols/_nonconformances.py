@@ -12,21 +12,15 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from app.alerts.service import raise_alert
-from app.auth.schemas import CurrentStaff
-from app.auth.tables import Staff
-from app.errors import Forbidden, RuleViolation, StaleChange, check_found
+from app.auth.service import active_staff_of_office
+from app.errors import RuleViolation, StaleChange
 from app.i18n import _
 from app.org.departments import DEPARTMENTS
 from app.patrols._common import (
-    INBOX_ROLES,
-    NC_READERS,
     NC_STATES,
     RECTIFY_ON_BEHALF,
     VERIFIERS,
     WALKERS,
-    localise,
-    require,
-    today,
     tz_of,
     when_it_happened,
 )
@@ -129,12 +123,7 @@ async def apply_create(ctx: ApplyContext, m: NonconformanceCreate) -> None:
 
 
 async def _alert_department_head(ctx: ApplyContext, nc_id: UUID, department: str, title: str, deadline: date) -> None:
-    heads = await Staff.select(Staff.id).where(
-        (Staff.office == ctx.staff.office_id)
-        & (Staff.role == "dept_head")
-        & (Staff.department == department)
-        & (Staff.is_active.eq(True))
-    )
+    heads = await active_staff_of_office(ctx.staff.office_id, ["dept_head"], department)
     await raise_alert(
         office_id=ctx.staff.office_id,
         kind="nonconformance",
@@ -284,124 +273,3 @@ async def apply_verify(ctx: ApplyContext, m: NonconformanceVerify) -> None:
             recorded_at=recorded_at,
         )
     )
-
-
-# --- reading --------------------------------------------------------------------------------------
-
-_NC_COLUMNS = (
-    Nonconformance.id,
-    Nonconformance.office,
-    Nonconformance.finding,
-    Nonconformance.round,
-    Nonconformance.title,
-    Nonconformance.department,
-    Nonconformance.state,
-    Nonconformance.cycle,
-    Nonconformance.deadline,
-    Nonconformance.raised_at,
-    Nonconformance.changed_at,
-    Nonconformance.closed_at,
-    Nonconformance.raised_by.display_name.as_alias("raised_by_name"),
-    Nonconformance.checkpoint.name.as_alias("checkpoint_name"),
-)
-
-
-def _mark_overdue(rows: list[dict], day: date) -> list[dict]:
-    for row in rows:
-        row["overdue"] = row["state"] == "open" and row["deadline"] < day
-    return rows
-
-
-async def get_nonconformance(staff: CurrentStaff, nc_id: UUID) -> dict:
-    """One nonconformance with its finding, photos and history (office-scoped)."""
-    require(staff, NC_READERS)
-    query = Nonconformance.select(*_NC_COLUMNS).where(Nonconformance.id == nc_id)
-    if not staff.sees_all_offices:
-        query = query.where(Nonconformance.office == staff.office_id)
-    row = check_found(await query.first())
-    if staff.role == "dept_head" and staff.department != row["department"]:
-        raise Forbidden()
-    tz = tz_of(staff)
-    localise([row], tz, "raised_at", "changed_at", "closed_at")
-    _mark_overdue([row], today(staff))
-    row["finding_row"] = None
-    if row["finding"]:
-        finding = (
-            await Finding.select(Finding.note, Finding.photos, Finding.location, Finding.label, Finding.recorded_at)
-            .where(Finding.id == row["finding"])
-            .output(load_json=True)
-            .first()
-        )
-        row["finding_row"] = localise([finding], tz, "recorded_at")[0] if finding else None
-    row["events"] = localise(
-        await NonconformanceEvent.select(
-            NonconformanceEvent.id,
-            NonconformanceEvent.kind,
-            NonconformanceEvent.from_state,
-            NonconformanceEvent.to_state,
-            NonconformanceEvent.note,
-            NonconformanceEvent.photos,
-            NonconformanceEvent.deadline,
-            NonconformanceEvent.reason,
-            NonconformanceEvent.recorded_at,
-            NonconformanceEvent.received_at,
-            NonconformanceEvent.staff.display_name.as_alias("staff_name"),
-        )
-        .where(NonconformanceEvent.nonconformance == nc_id)
-        # In the order the server learned of them: a kept comment's reason speaks of the state it met.
-        .order_by(NonconformanceEvent.received_at)
-        .order_by(NonconformanceEvent.recorded_at)
-        .output(load_json=True),
-        tz,
-        "recorded_at",
-        "received_at",
-    )
-    return row
-
-
-def can_rectify(staff: CurrentStaff, nc: dict) -> bool:
-    own = staff.role == "dept_head" and staff.department == nc["department"]
-    return nc["office"] == staff.office_id and (own or staff.role in RECTIFY_ON_BEHALF)
-
-
-def can_verify(staff: CurrentStaff, nc: dict) -> bool:
-    return nc["office"] == staff.office_id and staff.role in VERIFIERS
-
-
-async def inbox(staff: CurrentStaff, department: str | None, office_id: int | None = None) -> dict:
-    """A department's items (P3): open ones overdue first then by deadline; rectified ones awaiting
-    verification; a dept_head sees only their own department."""
-    require(staff, INBOX_ROLES)
-    office_id = office_id or staff.office_id
-    if office_id != staff.office_id and not staff.sees_all_offices:
-        raise Forbidden()
-    if staff.role == "dept_head":
-        department = staff.department
-    query = Nonconformance.select(*_NC_COLUMNS).where(
-        (Nonconformance.office == office_id) & Nonconformance.state.is_in(["open", "rectified"])
-    )
-    if department:
-        query = query.where(Nonconformance.department == department)
-    rows = await query.order_by(Nonconformance.deadline).order_by(Nonconformance.raised_at)
-    day = today(staff)
-    _mark_overdue(localise(rows, tz_of(staff), "raised_at", "changed_at"), day)
-    open_rows = [r for r in rows if r["state"] == "open"]
-    open_rows.sort(key=lambda r: (not r["overdue"], r["deadline"]))  # overdue first
-    return {
-        "department": department,
-        "open": open_rows,
-        "rectified": [r for r in rows if r["state"] == "rectified"],
-        "today": day,
-    }
-
-
-async def open_nonconformances(office_id: int, day: date, tz) -> list[dict]:
-    """Open and rectified items of an office, overdue first (P4)."""
-    rows = (
-        await Nonconformance.select(*_NC_COLUMNS)
-        .where((Nonconformance.office == office_id) & Nonconformance.state.is_in(["open", "rectified"]))
-        .order_by(Nonconformance.deadline)
-    )
-    rows = _mark_overdue(localise(rows, tz, "raised_at", "changed_at"), day)
-    rows.sort(key=lambda r: (not r["overdue"], r["state"] != "open", r["deadline"]))
-    return rows

@@ -8,12 +8,10 @@ from piccolo.query.functions.aggregate import Count
 
 from app.auth.schemas import CurrentStaff
 from app.db import get_engine
-from app.i18n import _
-from app.org.departments import DEPARTMENTS
-from app.patrols._common import REVIEWERS, WALKERS, localise, require, today, tz_of
-from app.patrols._nonconformances import inbox, open_nonconformances
-from app.patrols._rounds import findings_of_rounds, open_tasks
-from app.patrols._setup import ensure_weekly_tasks, list_routes
+from app.patrols._common import REVIEWERS, localise, require, today, tz_of
+from app.patrols._nc_reads import open_nonconformances
+from app.patrols._round_reads import findings_of_rounds, open_tasks
+from app.patrols._setup import list_routes
 from app.patrols.tables import Finding, PatrolRound, Visit
 
 
@@ -106,10 +104,8 @@ async def review(staff: CurrentStaff, office_id: int, day: date) -> dict:
     """P4: the day's rounds, failed findings, open and overdue nonconformances, rounds not done."""
     require(staff, REVIEWERS)
     tz = tz_of(staff)
-    if office_id == staff.office_id:
-        await ensure_weekly_tasks(office_id, day)
     # NOTE: one read transaction = one connection for the page's dozen queries (SQLite otherwise opens one
-    # per query); the writes above stay outside it (DESIGN "Known traps": no read-then-write DEFERRED).
+    # per query); a GET writes nothing (the weekly due rounds are made by `_weekly`, not by looking).
     async with get_engine().transaction():
         rounds = await rounds_of_day(office_id, day, tz)
         routes = await list_routes(office_id, active_only=True)
@@ -118,67 +114,11 @@ async def review(staff: CurrentStaff, office_id: int, day: date) -> dict:
         ncs = await open_nonconformances(office_id, today(staff), tz)
     return {
         "day": day,
+        "prev_day": day - timedelta(days=1),
+        "next_day": day + timedelta(days=1),
         "rounds": rounds,
         "findings": findings,
         "nonconformances": ncs,
         "overdue_count": sum(1 for n in ncs if n["overdue"]),
         "not_done": rounds_not_done(routes, rounds, tasks),
     }
-
-
-async def home_sections(staff: CurrentStaff) -> list[dict]:
-    """What the home page shows of patrols: due rounds for walkers, the inbox for department heads,
-    open nonconformances for supervisors and managers."""
-    sections: list[dict] = []
-    day = today(staff)
-    if staff.role == "dept_head":
-        box = await inbox(staff, staff.department)
-        sections.append(
-            {
-                "title": _("Nonconformances to rectify"),
-                "href": "/patrols/inbox",
-                "items": [
-                    {
-                        "text": n["title"],
-                        "meta": n["deadline"].strftime("%m-%d"),
-                        "flag": "major" if n["overdue"] else "",
-                    }
-                    for n in box["open"][:8]
-                ],
-                "empty": _("Nothing to rectify."),
-            }
-        )
-    if staff.role in WALKERS:
-        await ensure_weekly_tasks(staff.office_id, day)
-        tasks = await open_tasks(staff.office_id, day - timedelta(days=6))
-        routes = await list_routes(staff.office_id, active_only=True, kinds={"patrol"})
-        rounds = await rounds_of_day(staff.office_id, day, tz_of(staff))
-        due = rounds_not_done(routes, rounds, tasks)
-        sections.append(
-            {
-                "title": _("Patrol rounds to do today"),
-                "href": "/patrols",
-                "items": [
-                    {"text": d["route_name"], "meta": f"{d['done']}/{d['expected']}", "flag": ""} for d in due[:8]
-                ],
-                "empty": _("All of today's rounds are done."),
-            }
-        )
-    if staff.role in ("supervisor", "manager"):
-        ncs = await open_nonconformances(staff.office_id, day, tz_of(staff))
-        sections.append(
-            {
-                "title": _("Open nonconformances"),
-                "href": "/patrols/review",
-                "items": [
-                    {
-                        "text": f"{DEPARTMENTS.get(n['department'], n['department'])} · {n['title']}",
-                        "meta": n["deadline"].strftime("%m-%d"),
-                        "flag": "major" if n["overdue"] else ("difficult" if n["state"] == "rectified" else ""),
-                    }
-                    for n in ncs[:8]
-                ],
-                "empty": _("No open nonconformances."),
-            }
-        )
-    return sections

@@ -11,26 +11,21 @@ from uuid import UUID
 
 from app.attachments.service import exists_for_office
 from app.auth.schemas import CurrentStaff
-from app.auth.tables import Staff
-from app.errors import RuleViolation, check_found
+from app.auth.service import staff_in_office
+from app.errors import RuleViolation
 from app.i18n import _
+from app.patrols._codes import normalise_code
 from app.patrols._common import (
-    READERS,
     SPOT_CHECKERS,
     WALKERS,
-    localise,
-    require,
-    require_office,
     tz_of,
     when_it_happened,
 )
-from app.patrols._setup import normalise_code
 from app.patrols.schemas import CheckpointVisit, FindingCreate, PatrolRoundFinish, PatrolRoundStart
 from app.patrols.tables import (
     CheckItem,
     Checkpoint,
     Finding,
-    Nonconformance,
     PatrolRound,
     PatrolRoute,
     RoundTask,
@@ -46,7 +41,7 @@ def _check_walker(staff: CurrentStaff) -> None:
 
 async def _round(ctx: ApplyContext, round_id: UUID) -> dict:
     """The round a change refers to, in this office; remembered for the rest of the batch."""
-    key = ("patrol_round", round_id)
+    key = f"patrol_round:{round_id}"
     if key not in ctx.cache:
         row = (
             await PatrolRound.select(PatrolRound.id, PatrolRound.route, PatrolRound.status, PatrolRound.kind)
@@ -107,9 +102,7 @@ async def apply_round_start(ctx: ApplyContext, m: PatrolRoundStart) -> None:
         )
         if task is None:
             raise RuleViolation("task_not_found", _("That due round is not for this route."), field="task_id")
-    if data.subject_staff_id is not None and not await Staff.exists().where(
-        (Staff.id == data.subject_staff_id) & (Staff.office == staff.office_id)
-    ):
+    if data.subject_staff_id is not None and not await staff_in_office(data.subject_staff_id, staff.office_id):
         raise RuleViolation("staff_not_found", _("That person is not in your office."), field="subject_staff_id")
 
     started_at, suspect = when_it_happened(m.recorded_at, ctx.received_at, ctx.clock_skew_seconds)
@@ -135,7 +128,7 @@ async def apply_round_start(ctx: ApplyContext, m: PatrolRoundStart) -> None:
         await RoundTask.update({RoundTask.round: m.id, RoundTask.done_at: started_at}).where(
             (RoundTask.id == task["id"]) & RoundTask.round.is_null()
         )
-    ctx.cache[("patrol_round", m.id)] = {
+    ctx.cache[f"patrol_round:{m.id}"] = {
         "id": m.id,
         "route": route["id"],
         "status": "in_progress",
@@ -268,194 +261,3 @@ async def apply_round_finish(ctx: ApplyContext, m: PatrolRoundFinish) -> None:
         }
     ).where(PatrolRound.id == round_["id"])
     round_["status"] = "finished"
-
-
-# --- reading --------------------------------------------------------------------------------------
-
-
-async def get_round(staff: CurrentStaff, round_id: UUID) -> dict:
-    """A round with its visits, skipped checkpoints, findings and nonconformances (office-scoped)."""
-    require(staff, READERS)
-    query = PatrolRound.select(
-        PatrolRound.all_columns(),
-        PatrolRound.route.name.as_alias("route_name"),
-        PatrolRound.started_by.display_name.as_alias("started_by_name"),
-        PatrolRound.subject_staff.display_name.as_alias("subject_name"),
-        PatrolRound.task.reason.as_alias("task_reason"),
-    ).where(PatrolRound.id == round_id)
-    if not staff.sees_all_offices:
-        query = query.where(PatrolRound.office == staff.office_id)
-    row = check_found(await query.output(load_json=True).first())
-    require_office(staff, row["office"])
-    tz = tz_of(staff)
-    localise([row], tz, "started_at", "finished_at", "received_at")
-    checkpoints = (
-        await Checkpoint.select(Checkpoint.id, Checkpoint.name, Checkpoint.position, Checkpoint.active)
-        .where(Checkpoint.route == row["route"])
-        .order_by(Checkpoint.position)
-        .order_by(Checkpoint.id)
-    )
-    names = {c["id"]: c["name"] for c in checkpoints}
-    visits = localise(
-        await Visit.select(
-            Visit.id,
-            Visit.checkpoint,
-            Visit.method,
-            Visit.visited_at,
-            Visit.received_at,
-            Visit.staff.display_name.as_alias("staff_name"),
-        )
-        .where(Visit.round == round_id)
-        .order_by(Visit.visited_at),
-        tz,
-        "visited_at",
-        "received_at",
-    )
-    for visit in visits:
-        visit["checkpoint_name"] = names.get(visit["checkpoint"], "?")
-    findings = await findings_of_rounds([round_id], tz)
-    row["checkpoints"] = [c for c in checkpoints if c["active"]]
-    row["visits"] = visits
-    row["visited_ids"] = {v["checkpoint"] for v in visits}
-    row["skipped_names"] = [names.get(cid, "?") for cid in row["skipped"] or []]
-    row["findings"] = findings
-    for finding in findings:
-        finding["checkpoint_name"] = names.get(finding["checkpoint"], "")
-    return row
-
-
-async def findings_of_rounds(round_ids: list, tz, *, failed_only: bool = False) -> list[dict]:
-    if not round_ids:
-        return []
-    query = Finding.select(
-        Finding.id,
-        Finding.round,
-        Finding.checkpoint,
-        Finding.checkpoint.name.as_alias("checkpoint_name"),
-        Finding.check_item,
-        Finding.check_item.department.as_alias("item_department"),
-        Finding.label,
-        Finding.result,
-        Finding.note,
-        Finding.photos,
-        Finding.location,
-        Finding.recorded_at,
-        Finding.received_at,
-        Finding.staff.display_name.as_alias("staff_name"),
-    ).where(Finding.round.is_in(round_ids))
-    if failed_only:
-        query = query.where(Finding.result == "fail")
-    rows = localise(await query.order_by(Finding.recorded_at).output(load_json=True), tz, "recorded_at", "received_at")
-    await _attach_nonconformances(rows)
-    return rows
-
-
-async def _attach_nonconformances(findings: list[dict]) -> None:
-    ids = [f["id"] for f in findings if f["result"] == "fail"]
-    ncs = {}
-    if ids:
-        for nc in await Nonconformance.select(
-            Nonconformance.id, Nonconformance.finding, Nonconformance.state, Nonconformance.department
-        ).where(Nonconformance.finding.is_in(ids)):
-            ncs[nc["finding"]] = nc
-    for finding in findings:
-        finding["nc"] = ncs.get(finding["id"])
-
-
-async def recent_rounds(staff: CurrentStaff, limit: int = 10) -> list[dict]:
-    """The staff member's own latest rounds, for the patrols page."""
-    rows = (
-        await PatrolRound.select(
-            PatrolRound.id,
-            PatrolRound.status,
-            PatrolRound.started_at,
-            PatrolRound.finished_at,
-            PatrolRound.route.name.as_alias("route_name"),
-        )
-        .where((PatrolRound.office == staff.office_id) & (PatrolRound.started_by == staff.id))
-        .order_by(PatrolRound.started_at, ascending=False)
-        .limit(limit)
-    )
-    return localise(rows, tz_of(staff), "started_at", "finished_at")
-
-
-async def open_tasks(office_id: int, since, route_id: int | None = None) -> list[dict]:
-    """Due rounds not done yet (P5), newest first; `since` drops the long-missed ones."""
-    query = RoundTask.select(
-        RoundTask.id,
-        RoundTask.route,
-        RoundTask.route.name.as_alias("route_name"),
-        RoundTask.reason,
-        RoundTask.due_date,
-        RoundTask.created_at,
-        RoundTask.requested_by.display_name.as_alias("requested_by_name"),
-    ).where((RoundTask.office == office_id) & RoundTask.round.is_null() & (RoundTask.due_date >= since))
-    if route_id is not None:
-        query = query.where(RoundTask.route == route_id)
-    return await query.order_by(RoundTask.due_date, ascending=False).order_by(RoundTask.id, ascending=False)
-
-
-async def spot_check_subjects(office_id: int) -> list[dict]:
-    """D9: the people whose duty a supervisor may spot-check."""
-    return (
-        await Staff.select(Staff.id, Staff.display_name, Staff.role)
-        .where((Staff.office == office_id) & Staff.is_active.eq(True) & Staff.role.is_in(["duty", "frontdesk"]))
-        .order_by(Staff.display_name)
-    )
-
-
-async def round_as_document(staff: CurrentStaff, round_id: UUID) -> dict:
-    """The round as the JSON API gives it (for integrations and tests)."""
-    row = await get_round(staff, round_id)
-    ncs = (
-        await Nonconformance.select(
-            Nonconformance.id,
-            Nonconformance.finding,
-            Nonconformance.department,
-            Nonconformance.state,
-            Nonconformance.deadline,
-        )
-        .where(Nonconformance.round == round_id)
-        .order_by(Nonconformance.raised_at)
-    )
-    return {
-        "id": str(row["id"]),
-        "route_id": row["route"],
-        "route_name": row["route_name"],
-        "kind": row["kind"],
-        "status": row["status"],
-        "started_at": row["started_at"].isoformat(),
-        "finished_at": row["finished_at"].isoformat() if row["finished_at"] else None,
-        "skipped": row["skipped"],
-        "visits": [
-            {
-                "id": str(v["id"]),
-                "checkpoint_id": v["checkpoint"],
-                "method": v["method"],
-                "visited_at": v["visited_at"].isoformat(),
-            }
-            for v in row["visits"]
-        ],
-        "findings": [
-            {
-                "id": str(f["id"]),
-                "checkpoint_id": f["checkpoint"],
-                "check_item_id": f["check_item"],
-                "result": f["result"],
-                "note": f["note"],
-                "photos": f["photos"],
-                "location": f["location"],
-            }
-            for f in row["findings"]
-        ],
-        "nonconformances": [
-            {
-                "id": str(n["id"]),
-                "finding_id": str(n["finding"]) if n["finding"] else None,
-                "department": n["department"],
-                "state": n["state"],
-                "deadline": n["deadline"].isoformat(),
-            }
-            for n in ncs
-        ],
-    }

@@ -1,64 +1,22 @@
-"""Routes, checkpoints, check items and rectification deadlines of an office (SPEC P1, P2, P3),
-the checkpoint codes and their QR sheet, and the rounds that fall due (P5)."""
+"""Routes, checkpoints, check items and rectification deadlines of an office (SPEC P1, P2, P3).
+Parts: `_codes` (checkpoint codes, QR), `_entrusted` (entrusted homes, the rounds that fall due: P5)."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from dataclasses import dataclass
-from datetime import date, timedelta
+from typing import Any
 
-import segno
+from piccolo.columns import Column
 
 from app.auth.schemas import CurrentStaff
 from app.db import write_transaction
 from app.errors import RuleViolation, check_found
 from app.i18n import _
-from app.org.tables import Building, Unit
-from app.patrols._common import DEFAULT_DEADLINE_DAYS, SETUP_ROLES, require
+from app.org.service import building_in_office
+from app.patrols._codes import _unused_code, code_hash
+from app.patrols._common import DEFAULT_DEADLINE_DAYS, SETUP_ROLES, require, today
+from app.patrols._entrusted import ensure_weekly_tasks, sync_entrusted_checkpoints
 from app.patrols.schemas import CheckItemForm, CheckpointForm, RouteForm
-from app.patrols.tables import CheckItem, Checkpoint, DepartmentDeadline, PatrolRoute, RoundTask
-
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read and type
-CODE_LENGTH = 6
-
-
-# --- codes ----------------------------------------------------------------------------------------
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalise_code(value: str) -> str:
-    """A typed or scanned code: upper case, no spaces; a scanned URL gives its last path part."""
-    value = value.strip().rstrip("/")
-    if "/" in value:
-        value = value.rsplit("/", 1)[1]
-    return "".join(value.split()).replace("-", "").upper()
-
-
-def code_hash(checkpoint_id: int, code: str) -> str:
-    """What the walk page carries instead of the code: the phone checks a typed code offline
-    without the page showing it (a code is the proof of having been there)."""
-    return hashlib.sha256(f"{checkpoint_id}:{code}".encode()).hexdigest()
-
-
-async def _unused_code(office_id: int, taken: set[str] | None = None) -> str:
-    taken = taken if taken is not None else set()
-    while True:
-        code = new_code()
-        if code not in taken and not await Checkpoint.exists().where(
-            (Checkpoint.office == office_id) & (Checkpoint.code == code)
-        ):
-            taken.add(code)
-            return code
-
-
-def qr_svg(text: str, scale: int = 5) -> str:
-    """An inline SVG QR code (segno), for the printable checkpoint sheet."""
-    return segno.make(text, error="m", micro=False).svg_inline(scale=scale, border=2, title=text)
-
+from app.patrols.tables import CheckItem, Checkpoint, DepartmentDeadline, PatrolRoute
 
 # --- routes ---------------------------------------------------------------------------------------
 
@@ -126,6 +84,7 @@ async def create_route(staff: CurrentStaff, form: RouteForm) -> int:
     route_id = rows[0]["id"]
     if form.kind == "entrusted":
         await sync_entrusted_checkpoints(staff.office_id, route_id)
+        await ensure_weekly_tasks(staff.office_id, today(staff))  # P5: due this very week
     return route_id
 
 
@@ -145,6 +104,7 @@ async def update_route(staff: CurrentStaff, route_id: int, form: RouteForm) -> N
     ).where((PatrolRoute.id == route_id) & (PatrolRoute.office == staff.office_id))
     if form.kind == "entrusted":
         await sync_entrusted_checkpoints(staff.office_id, route_id)
+        await ensure_weekly_tasks(staff.office_id, today(staff))  # P5: re-activated, due this week
 
 
 # --- checkpoints and their check items --------------------------------------------------------
@@ -218,9 +178,7 @@ async def checkpoint_by_code(office_id: int, code: str) -> dict:
 
 
 async def _check_building(office_id: int, building_id: int | None) -> None:
-    if building_id is not None and not await Building.exists().where(
-        (Building.id == building_id) & (Building.office == office_id)
-    ):
+    if building_id is not None and not await building_in_office(building_id, office_id):
         raise RuleViolation("building_not_found", _("That building is not in your office."), field="building_id")
 
 
@@ -277,7 +235,7 @@ async def update_checkpoint(
         for item_id, item in items.items():
             if item_id not in known:
                 continue
-            values = {CheckItem.label: item.label, CheckItem.department: item.department}
+            values: dict[Column | str, Any] = {CheckItem.label: item.label, CheckItem.department: item.department}
             if item_id in remove:
                 values[CheckItem.active] = False
             await CheckItem.update(values).where(CheckItem.id == item_id)
@@ -311,158 +269,6 @@ async def move_checkpoint(staff: CurrentStaff, checkpoint_id: int, step: int) ->
             for position, cid in enumerate(ids, start=1):
                 await Checkpoint.update({Checkpoint.position: position}).where(Checkpoint.id == cid)
     return current["route"]
-
-
-# --- entrusted homes (P5) ---------------------------------------------------------------------
-
-
-def _entrusted_items() -> list[tuple[str, str]]:
-    """The outside checks of an entrusted home; labels in the language of whoever set the route up."""
-    return [
-        (_("Doors and windows closed and intact"), "security"),
-        (_("No sign of break-in"), "security"),
-        (_("No water leaking or seeping outside"), "engineering"),
-        (_("Meters within the entrusted limits (water ≤ 5, electricity ≤ 20)"), "engineering"),
-    ]
-
-
-async def sync_entrusted_checkpoints(office_id: int, route_id: int) -> None:
-    """P5: the route's checkpoints are the office's entrusted units (托管房), added or retired to match.
-
-    NOTE: this runs on GET pages, so two first looks can race. The diff is made again inside the
-    write transaction (IMMEDIATE on SQLite: the second waits and finds nothing left to do), and the
-    unique (route, unit) index turns a racing insert on PostgreSQL into a no-op."""
-    if not (await _entrusted_diff(office_id, route_id)).changes:
-        return  # the usual case: no write transaction for a page view
-    async with write_transaction():
-        diff = await _entrusted_diff(office_id, route_id)
-        if diff.retire:
-            await Checkpoint.update({Checkpoint.active: False}).where(Checkpoint.id.is_in(diff.retire))
-        if diff.revive:
-            await Checkpoint.update({Checkpoint.active: True}).where(Checkpoint.id.is_in(diff.revive))
-        await _add_entrusted(office_id, route_id, diff.add)
-
-
-@dataclass
-class _EntrustedDiff:
-    add: list[dict]
-    retire: list[int]
-    revive: list[int]
-
-    @property
-    def changes(self) -> bool:
-        return bool(self.add or self.retire or self.revive)
-
-
-async def _entrusted_diff(office_id: int, route_id: int) -> _EntrustedDiff:
-    units = (
-        await Unit.select(Unit.id, Unit.number, Unit.floor, Unit.building.id.as_alias("building_id"))
-        .where((Unit.office == office_id) & Unit.entrusted.eq(True))
-        .order_by(Unit.building)
-        .order_by(Unit.number)
-    )
-    existing = {
-        r["unit"]: r
-        for r in await Checkpoint.select(Checkpoint.id, Checkpoint.unit, Checkpoint.active).where(
-            (Checkpoint.route == route_id) & Checkpoint.unit.is_not_null()
-        )
-    }
-    wanted = {u["id"] for u in units}
-    return _EntrustedDiff(
-        add=[u for u in units if u["id"] not in existing],
-        retire=[r["id"] for unit_id, r in existing.items() if unit_id not in wanted and r["active"]],
-        revive=[r["id"] for unit_id, r in existing.items() if unit_id in wanted and not r["active"]],
-    )
-
-
-async def _add_entrusted(office_id: int, route_id: int, units: list[dict]) -> None:
-    """New checkpoints for entrusted units, each with the outside checks; a unit already there is skipped."""
-    if not units:
-        return
-    position = await Checkpoint.count().where(Checkpoint.route == route_id)
-    taken: set[str] = set()
-    codes = [await _unused_code(office_id, taken) for _ in units]
-    rows = (
-        await Checkpoint.insert(
-            *[
-                Checkpoint(
-                    office=office_id,
-                    route=route_id,
-                    position=position + n,
-                    name=unit["number"],
-                    location=_("Outside the home, floor %(floor)s", floor=unit["floor"]),
-                    building=unit["building_id"],
-                    unit=unit["id"],
-                    code=code,
-                )
-                for n, (unit, code) in enumerate(zip(units, codes, strict=True), start=1)
-            ]
-        )
-        .on_conflict(target=(Checkpoint.route, Checkpoint.unit), action="DO NOTHING")
-        .returning(Checkpoint.id)
-    )
-    items = _entrusted_items()
-    if rows:
-        await CheckItem.insert(
-            *[
-                CheckItem(office=office_id, checkpoint=row["id"], position=i, label=label, department=dept)
-                for row in rows
-                for i, (label, dept) in enumerate(items, start=1)
-            ]
-        )
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-async def ensure_weekly_tasks(office_id: int, day: date) -> None:
-    """P5: each active entrusted-homes route has a weekly round due (made on first look each week)."""
-    routes = await PatrolRoute.select(PatrolRoute.id).where(
-        (PatrolRoute.office == office_id) & (PatrolRoute.kind == "entrusted") & PatrolRoute.active.eq(True)
-    )
-    if not routes:
-        return
-    monday = week_start(day)
-    have = {
-        r["route"]
-        for r in await RoundTask.select(RoundTask.route).where(
-            (RoundTask.office == office_id) & (RoundTask.reason == "weekly") & (RoundTask.due_date == monday)
-        )
-    }
-    for route in routes:
-        if route["id"] in have:
-            continue
-        await sync_entrusted_checkpoints(office_id, route["id"])
-        await RoundTask.insert(
-            RoundTask(office=office_id, route=route["id"], reason="weekly", due_date=monday)
-        ).on_conflict(action="DO NOTHING")
-
-
-async def request_rain_rounds(staff: CurrentStaff, when: str, day: date) -> int:
-    """P5: one action makes a 'before/after heavy rain' round due on every entrusted-homes route."""
-    require(staff, SETUP_ROLES | {"manager"})
-    if when not in ("before", "after"):
-        raise RuleViolation("invalid", _("Choose before or after the rain."))
-    routes = await PatrolRoute.select(PatrolRoute.id).where(
-        (PatrolRoute.office == staff.office_id) & (PatrolRoute.kind == "entrusted") & PatrolRoute.active.eq(True)
-    )
-    if not routes:
-        raise RuleViolation("no_route", _("This office has no entrusted-homes route."))
-    made = 0
-    for route in routes:
-        await sync_entrusted_checkpoints(staff.office_id, route["id"])
-        rows = await RoundTask.insert(
-            RoundTask(
-                office=staff.office_id,
-                route=route["id"],
-                reason=f"rain_{when}",
-                due_date=day,
-                requested_by=staff.id,
-            )
-        ).on_conflict(action="DO NOTHING")
-        made += len(rows or [])
-    return made
 
 
 # --- rectification deadlines (P3) -------------------------------------------------------------

@@ -3,8 +3,9 @@ car park, plant rooms, the entrusted homes' outside round and the supervisor's d
 
 from __future__ import annotations
 
-from app.org.tables import Building
-from app.patrols._setup import new_code, sync_entrusted_checkpoints
+from app.org.service import buildings_of_office
+from app.patrols._codes import new_code
+from app.patrols._entrusted import sync_entrusted_checkpoints
 from app.patrols.tables import CheckItem, Checkpoint, PatrolRoute
 
 GUARD = [("岗位有人值守，着装规范", "security"), ("巡逻签到表、记事本按时填写", "security")]
@@ -121,11 +122,7 @@ def _lobby_route(buildings: list[dict]) -> tuple:
 
 async def seed_patrol_demo(office_id: int) -> None:
     """Create the demo routes of one office (called by `app.org.demo.seed_demo`, in its transaction)."""
-    buildings = (
-        await Building.select(Building.id, Building.name)
-        .where(Building.office == office_id)
-        .order_by(Building.sort_order)
-    )
+    buildings = await buildings_of_office(office_id)
     routes = [_ROUTES[0], _lobby_route(buildings), *_ROUTES[1:]]
     codes: set[str] = set()
     for order, (name, kind, daily, checkpoints) in enumerate(routes, start=1):

@@ -1,12 +1,15 @@
 """The patrol domain's rules (SPEC P1–P6, D3, D9). Other domains call this module, not the parts.
 
-Parts: `_setup` (routes, checkpoints, codes, due rounds, deadlines), `_rounds` (walking a round),
-`_nonconformances` (P3 lifecycle), `_review` (P4 and the home page).
+Parts: `_setup` (routes, checkpoints, deadlines), `_codes`, `_entrusted` (P5: entrusted homes, due
+rounds), `_rounds` (walking a round) and `_round_reads`, `_nonconformances` (P3 lifecycle) and
+`_nc_reads`, `_review` (P4), `_home` (the home pages), `_weekly` (P5's background step), `_lookups`
+(reads of the plain-form fallbacks).
 """
 
 from __future__ import annotations
 
 from app.i18n import lazy
+from app.patrols._codes import code_hash, normalise_code, qr_svg
 from app.patrols._common import (
     DEFAULT_DEADLINE_DAYS,
     EVENT_KINDS,
@@ -25,49 +28,26 @@ from app.patrols._common import (
     today,
     tz_of,
 )
-from app.patrols._nonconformances import (
-    apply_create,
-    apply_rectify,
-    apply_verify,
-    can_rectify,
-    can_verify,
-    default_deadline,
-    get_nonconformance,
-    inbox,
-    open_nonconformances,
-)
-from app.patrols._review import home_sections, review, rounds_not_done, rounds_of_day
-from app.patrols._rounds import (
-    apply_finding,
-    apply_round_finish,
-    apply_round_start,
-    apply_visit,
-    get_round,
-    open_tasks,
-    recent_rounds,
-    round_as_document,
-    spot_check_subjects,
-)
+from app.patrols._entrusted import ensure_weekly_tasks, request_rain_rounds, sync_entrusted_checkpoints, week_start
+from app.patrols._home import home_sections, patrols_home
+from app.patrols._nc_reads import can_rectify, can_verify, get_nonconformance, inbox, open_nonconformances
+from app.patrols._nonconformances import apply_create, apply_rectify, apply_verify, default_deadline
+from app.patrols._review import review, rounds_not_done, rounds_of_day
+from app.patrols._round_reads import get_round, open_tasks, recent_rounds, round_as_document, spot_check_subjects
+from app.patrols._rounds import apply_finding, apply_round_finish, apply_round_start, apply_visit
 from app.patrols._setup import (
     add_checkpoint,
     checkpoint_by_code,
-    code_hash,
     create_route,
     deadline_days,
-    ensure_weekly_tasks,
     get_checkpoint,
     get_route,
     list_routes,
     move_checkpoint,
-    normalise_code,
-    qr_svg,
-    request_rain_rounds,
     route_checkpoints,
     set_deadline_days,
-    sync_entrusted_checkpoints,
     update_checkpoint,
     update_route,
-    week_start,
 )
 from app.patrols.schemas import (
     CheckpointVisit,
@@ -125,6 +105,7 @@ __all__ = [
     "normalise_code",
     "open_nonconformances",
     "open_tasks",
+    "patrols_home",
     "qr_svg",
     "recent_rounds",
     "request_rain_rounds",

@@ -10,7 +10,7 @@ import zlib
 
 import pytest
 
-from app.patrols._setup import new_code
+from app.patrols._codes import new_code
 from app.patrols.tables import CheckItem, Checkpoint, PatrolRoute
 from tests.support.sync import mutation, sync
 

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from app.org.tables import Unit
-from app.patrols._setup import _add_entrusted, _entrusted_diff, sync_entrusted_checkpoints
+from app.patrols._entrusted import _add_entrusted, _entrusted_diff, sync_entrusted_checkpoints
 from app.patrols.tables import CheckItem, Checkpoint, PatrolRoute
 
 

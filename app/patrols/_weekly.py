@@ -1,0 +1,52 @@
+"""P5's weekly due rounds, made by a background step — never by a page view (no writes on GET).
+
+`make_weekly_tasks()` runs when the app starts and then every few minutes (with the alerts worker and
+the follow-up scheduler; off in tests, which call `ensure_weekly_tasks` with their own day); a new or
+re-activated entrusted-homes route gets this week's round when it is saved (`_setup`). Idempotent:
+several instances running it at once make nothing twice (unique index on the task)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from app import clock
+from app.org.service import all_office_ids, get_office
+from app.patrols._entrusted import ensure_weekly_tasks
+
+log = logging.getLogger("app.patrols")
+INTERVAL_SECONDS = 300.0
+_task: asyncio.Task | None = None
+
+
+async def make_weekly_tasks() -> None:
+    """This week's due round on every active entrusted-homes route of every office."""
+    for office_id in await all_office_ids():
+        office = await get_office(office_id)
+        await ensure_weekly_tasks(office_id, clock.today(clock.zone(office.get("time_zone"))))
+
+
+async def _loop() -> None:
+    while True:
+        try:
+            await make_weekly_tasks()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the database restarting, a bug: log and go on next time
+            log.exception("patrols: weekly due rounds failed")
+        await asyncio.sleep(INTERVAL_SECONDS)
+
+
+async def start_weekly() -> None:
+    global _task
+    _task = asyncio.create_task(_loop(), name="patrols-weekly")
+
+
+async def stop_weekly() -> None:
+    global _task
+    if _task is not None:
+        _task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await _task
+        _task = None
