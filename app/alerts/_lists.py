@@ -97,7 +97,7 @@ async def alerts_page(
     """The three parts (open, acknowledged, history), newest first, or one `part` older than `before`."""
     office_wide = scope == "office" and staff.role in OFFICE_VIEW_ROLES
     where = _scope(staff, office_wide)
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     names = [part] if part in PARTS else list(PARTS)
     cursor = before if part in PARTS else None
     return {
@@ -116,4 +116,4 @@ async def open_for(staff: CurrentStaff, limit: int = 5) -> list[dict]:
         .order_by(Alert.raised_at, ascending=False)
         .limit(limit)
     )
-    return _list_rows(rows, ZoneInfo(staff.office_time_zone))
+    return _list_rows(rows, staff.tz)

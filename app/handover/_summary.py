@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from app.auth.schemas import CurrentStaff
 from app.handover.desk import check_office
@@ -35,7 +34,7 @@ async def duty_summary(staff: CurrentStaff, office_id: int, month: date) -> dict
     """The month on one page, like the paper summary: per person shifts rostered and worked, leave,
     substitutions, handovers given and taken, late arrivals (H1), refusals (H5); holiday duty (D8)."""
     check_office(staff, office_id)
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     days = month_days(month)
     templates = await office_shift_templates(office_id)
     assignments = await effective_assignments(office_id, days[0], days[-1])

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from app.auth.schemas import CurrentStaff
 from app.auth.tables import Staff
+from app.clock import zone
 from app.duty.service import entries_for_day, shift_of
 from app.errors import Forbidden
 from app.handover import signing
@@ -53,7 +54,7 @@ async def on_duty_now(office_id: int, tz_name: str, at: datetime | None = None) 
     of acceptance (H7), even when the roster names someone else; while the current shift's handover is
     not accepted, the previous holder stays on duty (D10). Before any handover, the roster decides."""
     at = _aware(at or datetime.now(UTC))
-    tz = ZoneInfo(tz_name)
+    tz = zone(tz_name)
     templates = await office_shift_templates(office_id)
     day, code = shift_of(at.astimezone(tz), templates)
     start, end = shift_bounds(day, code, templates, tz)
@@ -242,7 +243,7 @@ async def desk_state(staff: CurrentStaff) -> dict:
     waiting for the incoming, who the roster names next, the inventory list and the last counts, the
     staff who can sign, the duty log of the last two shifts, and the server's signing key."""
     office_id = staff.office_id
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     now = datetime.now(UTC)
     templates = await office_shift_templates(office_id)
     day, code = current_or_last_shift(now, templates, tz)

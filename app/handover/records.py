@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from app.auth.schemas import CurrentStaff
 from app.db import write_transaction
@@ -64,7 +63,7 @@ async def record(staff: CurrentStaff, handover_id: UUID) -> dict:
         .first()
     )
     check_office(staff, row["office"])
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     templates = await office_shift_templates(row["office"])
     from_end = shift_bounds(row["from_date"], row["from_code"], templates, tz)[1]
     to_start = shift_bounds(row["to_date"], row["to_code"], templates, tz)[0]
@@ -268,7 +267,7 @@ async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
     sections: list[dict] = []
     if staff.role not in HANDOVER_ROLES | REFUSAL_READERS:
         return sections
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     if staff.role in HANDOVER_ROLES:
         duty = await on_duty_now(staff.office_id, staff.office_time_zone)
         items = []
