@@ -46,10 +46,10 @@ def target_label(target: str) -> str:
 async def _named_staff(office_id: int, recipients: list[int], roles: list[str]) -> list[int]:
     if not recipients and not roles:
         return []
-    where = Staff.id.is_in(recipients) if recipients else None
-    if roles:
-        by_role = Staff.role.is_in(roles)
-        where = by_role if where is None else (where | by_role)
+    named = Staff.id.is_in(recipients) if recipients else None
+    by_role = Staff.role.is_in(roles) if roles else None
+    where = by_role if named is None else named if by_role is None else (named | by_role)
+    assert where is not None  # recipients or roles, above
     rows = await Staff.select(Staff.id).where((Staff.office == office_id) & Staff.is_active.eq(True) & where)
     return sorted({r["id"] for r in rows})
 

@@ -58,7 +58,7 @@ async def alert_detail(staff: CurrentStaff, alert_id: UUID) -> dict:
     """One alert of the staff member's office with its ladder, deliveries and full record."""
     tz = staff.tz
     query = Alert.select(
-        Alert.all_columns(),
+        *Alert.all_columns(),
         Alert.raised_by.display_name.as_alias("raised_by_name"),
         Alert.acknowledged_by.display_name.as_alias("acknowledged_by_name"),
     ).where(Alert.id == alert_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from app.alerts import signals
@@ -27,7 +28,7 @@ async def send_test(staff: CurrentStaff, subscription_id: int, now: datetime | N
     if sub is None:
         raise NotFound()
     async with write_transaction():
-        alert = {
+        alert: dict[str, Any] = {
             "id": uuid.uuid4(),
             "office": staff.office_id,
             "kind": "test",
@@ -57,7 +58,7 @@ async def send_webhook_test(staff: CurrentStaff, now: datetime | None = None) ->
     """Queue a test message to the office's work-chat group (from the settings page)."""
     now = utc(now)
     async with write_transaction():
-        alert = {
+        alert: dict[str, Any] = {
             "id": uuid.uuid4(),
             "office": staff.office_id,
             "kind": "test",

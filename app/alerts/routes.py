@@ -31,7 +31,12 @@ from app.web import is_htmx, page
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Part = Literal["open", "acknowledged", "history"]  # app.alerts._lists.PARTS
 EDITORS = {"roles": service.SETTINGS_EDITORS}
-_LABELS = {"actions": ACTIONS, "statuses": STATUSES, "delivery_statuses": DELIVERY_STATUSES, "channel_names": CHANNELS}
+_LABELS: dict[str, Any] = {
+    "actions": ACTIONS,
+    "statuses": STATUSES,
+    "delivery_statuses": DELIVERY_STATUSES,
+    "channel_names": CHANNELS,
+}
 
 
 def _error_json(status: int, code: str, message: str, field: str | None = None) -> Response:

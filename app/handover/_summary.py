@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from app.auth.schemas import CurrentStaff
 from app.handover.desk import check_office
@@ -53,7 +54,7 @@ async def duty_summary(staff: CurrentStaff, office_id: int, month: date) -> dict
     ids = {a["rostered_id"] for a in assignments} | {a["staff_id"] for a in assignments if a["staff_id"]}
     ids |= {h["outgoing"] for h in handovers} | {h["incoming"] for h in handovers if h["incoming"]}
     people = await roster_staff(office_id, include_inactive_ids=ids)
-    stats = {
+    stats: dict[int, dict[str, Any]] = {
         p["id"]: {
             "person": p,
             "rostered": 0,

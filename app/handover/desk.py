@@ -110,7 +110,7 @@ async def on_duty_now(office_id: int, tz_name: str, at: datetime | None = None) 
         differs_from_roster=holder is not None and holder.staff_id not in {p.staff_id for p in rostered_people},
         awaiting_handover=awaiting,
         pending_handover=pending["id"] if pending else None,
-        pending_countersign=bool(pending) and pending["status"] == "signing",
+        pending_countersign=pending is not None and pending["status"] == "signing",
         last_refusal=RefusalInfo(
             handover_id=refused["id"],
             refused_at=_aware(refused["decided_at"]),
@@ -214,7 +214,7 @@ async def carried_items(office_id: int, limit: int = 30) -> list[dict]:
             HandoverItem.night,
             HandoverItem.from_date,
             HandoverItem.from_code,
-            HandoverItem.handover.outgoing.display_name.as_alias("outgoing_name"),
+            HandoverItem.handover.outgoing.display_name.as_alias("outgoing_name"),  # type: ignore[union-attr]
         )
         .where(
             (HandoverItem.office == office_id)

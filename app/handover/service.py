@@ -10,6 +10,7 @@ and `app.handover.records`.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from app.alerts.service import raise_alert
 from app.clock import aware as stored_utc
@@ -160,7 +161,7 @@ async def apply_accept(ctx: ApplyContext, mutation: HandoverAccept) -> None:
             name=names[signature.staff_id],
             field=field,
         )
-    incoming_side = {
+    incoming_side: dict[Any, Any] = {
         Handover.incoming: data.incoming.staff_id,
         Handover.arrived_at: arrived,
         Handover.log_read: True,
@@ -179,7 +180,7 @@ async def apply_accept(ctx: ApplyContext, mutation: HandoverAccept) -> None:
     )
 
 
-def _decided(ctx: ApplyContext, moment: datetime) -> dict:
+def _decided(ctx: ApplyContext, moment: datetime) -> dict[Any, Any]:
     """Both have signed (H7): taken over at this moment, by this phone."""
     return {
         Handover.status: "accepted",

@@ -277,7 +277,7 @@ async def month_view(actor: CurrentStaff, office_id: int, month: date) -> dict:
         "prev_key": month_key(prev_month(month)),
         "next_key": month_key(next_month(month)),
         "row": row if visible else None,
-        "status": row["status"] if visible else "none",
+        "status": row["status"] if visible and row is not None else "none",
         "late": published_late(row, tz) if visible else False,
         "days": days,
         "people": people,
