@@ -3,6 +3,7 @@ oldest, and the open alerts waiting for someone (home page, live stream)."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -58,7 +59,7 @@ def sent_to(staff: CurrentStaff) -> Condition:
 
 
 def _scope(staff: CurrentStaff, office_wide: bool) -> Condition:
-    where = Alert.office == staff.office_id
+    where: Any = Alert.office == staff.office_id  # Piccolo's operators are loosely typed
     return where & (Alert.kind != "test") if office_wide else where & sent_to(staff)
 
 
@@ -73,7 +74,7 @@ async def _older_than(scope: Condition, before: UUID) -> Condition | None:
 
 async def _part(scope: Condition, name: str, before: UUID | None, limit: int, tz: ZoneInfo) -> dict:
     """One part of the page; `older` is the cursor of the next page when there is one."""
-    where = scope & (Alert.status == PARTS[name])
+    where: Any = scope & (Alert.status == PARTS[name])
     if before is not None and (older := await _older_than(scope, before)) is not None:
         where = where & older
     query = Alert.select(*_LIST_COLUMNS).where(where).order_by(Alert.raised_at, Alert.id, ascending=False)
@@ -97,7 +98,7 @@ async def alerts_page(
     """The three parts (open, acknowledged, history), newest first, or one `part` older than `before`."""
     office_wide = scope == "office" and staff.role in OFFICE_VIEW_ROLES
     where = _scope(staff, office_wide)
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     names = [part] if part in PARTS else list(PARTS)
     cursor = before if part in PARTS else None
     return {
@@ -116,4 +117,4 @@ async def open_for(staff: CurrentStaff, limit: int = 5) -> list[dict]:
         .order_by(Alert.raised_at, ascending=False)
         .limit(limit)
     )
-    return _list_rows(rows, ZoneInfo(staff.office_time_zone))
+    return _list_rows(rows, staff.tz)

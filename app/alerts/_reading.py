@@ -56,9 +56,9 @@ def local_time(value: datetime | None, tz: ZoneInfo) -> datetime | None:
 
 async def alert_detail(staff: CurrentStaff, alert_id: UUID) -> dict:
     """One alert of the staff member's office with its ladder, deliveries and full record."""
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     query = Alert.select(
-        Alert.all_columns(),
+        *Alert.all_columns(),
         Alert.raised_by.display_name.as_alias("raised_by_name"),
         Alert.acknowledged_by.display_name.as_alias("acknowledged_by_name"),
     ).where(Alert.id == alert_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 import msgspec
 
@@ -170,7 +171,7 @@ async def record(token: str, rows: list[dict], results: list[SendResult], now: d
                 event(row, "gone", f"{to} {code}".strip())
             else:
                 again = retryable(row["channel"], result) and row["attempts"] < MAX_ATTEMPTS
-                values = {
+                values: dict[Any, Any] = {
                     AlertDelivery.status: "pending" if again else "failed",
                     AlertDelivery.claim: None,
                     AlertDelivery.claimed_until: None,

@@ -4,7 +4,6 @@ the live-alert stream, and the JSON the page's push set-up needs."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -21,17 +20,23 @@ from app.alerts._reading import mark_opened as _mark_opened
 from app.alerts.kinds import CHANNELS, MAX_STEPS, TARGETS, configurable_kinds
 from app.alerts.schemas import AlertAcknowledge, SubscriptionIn
 from app.alerts.vapid import public_key
+from app.auth.schemas import CurrentStaff
+from app.clock import now
 from app.errors import RuleViolation
 from app.forms import message_for
 from app.i18n import _
-from app.sync.schemas import SyncRequest
-from app.sync.service import apply_batch
-from app.web import current_staff, is_htmx, page
+from app.sync.forms import FormOutcome, submit_form
+from app.web import is_htmx, page
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Part = Literal["open", "acknowledged", "history"]  # app.alerts._lists.PARTS
 EDITORS = {"roles": service.SETTINGS_EDITORS}
-_LABELS = {"actions": ACTIONS, "statuses": STATUSES, "delivery_statuses": DELIVERY_STATUSES, "channel_names": CHANNELS}
+_LABELS: dict[str, Any] = {
+    "actions": ACTIONS,
+    "statuses": STATUSES,
+    "delivery_statuses": DELIVERY_STATUSES,
+    "channel_names": CHANNELS,
+}
 
 
 def _error_json(status: int, code: str, message: str, field: str | None = None) -> Response:
@@ -45,72 +50,49 @@ def _error_json(status: int, code: str, message: str, field: str | None = None) 
 @get("/alerts")
 async def alerts_list(
     request: Request,
+    staff: CurrentStaff,
     show: FromQuery[str] = "mine",
     part: FromQuery[Part | None] = None,
     before: FromQuery[UUID | None] = None,
 ) -> Template:
     """Open, acknowledged and past alerts, newest first; `part` and `before` page one part back in time."""
-    staff = current_staff(request)
     context = await alerts_page(staff, show, part, before)
     template = "alerts/_list.html" if is_htmx(request) else "alerts/list.html"
-    return page(
-        request,
-        template,
-        **context,
-        **_LABELS,
-        office_view=staff.role in OFFICE_VIEW_ROLES,
-        can_configure=staff.role in service.SETTINGS_EDITORS,
-    )
+    can_configure = staff.role in service.SETTINGS_EDITORS
+    office_view = staff.role in OFFICE_VIEW_ROLES
+    return page(request, template, **context, **_LABELS, office_view=office_view, can_configure=can_configure)
 
 
-async def _alert_page(request: Request, alert_id: UUID, status_code: int = 200, **extra: Any) -> Template:
-    staff = current_staff(request)
-    context = await alert_detail(staff, alert_id)
+async def _alert_page(request: Request, staff: CurrentStaff, alert_id: UUID, **extra: Any) -> Template:
+    context = await alert_detail(staff, alert_id)  # NotFound (404) when the alert is not this person's to see
     template = "alerts/_alert.html" if is_htmx(request) else "alerts/alert.html"
-    return page(request, template, status_code=status_code, **context, **_LABELS, new_id=str(uuid.uuid4()), **extra)
+    return page(request, template, **context, **_LABELS, new_id=str(uuid.uuid4()), **extra)
 
 
 @get("/alerts/{alert_id:uuid}")
-async def alert_view(request: Request, alert_id: FromPath[UUID]) -> Template:
+async def alert_view(request: Request, staff: CurrentStaff, alert_id: FromPath[UUID]) -> Template:
     """The page a notification opens: what happened, the acknowledge button, the whole record."""
-    await _mark_opened(current_staff(request), alert_id, datetime.now(UTC))
-    return await _alert_page(request, alert_id)
+    await _mark_opened(staff, alert_id, now())
+    return await _alert_page(request, staff, alert_id)
 
 
 @post("/alerts/{alert_id:uuid}/ack")
-async def alert_ack(request: Request, alert_id: FromPath[UUID], data: Form) -> Response | Template:
+async def alert_ack(request: Request, staff: CurrentStaff, alert_id: FromPath[UUID], data: Form) -> Response | Template:
     """Plain-form fallback: the same `alert.acknowledge` mutation, applied through the sync service."""
-    staff = current_staff(request)
-    note = str(data.get("note", "")).strip()
-    raw = {
-        "type": "alert.acknowledge",
-        "id": str(data.get("id") or uuid.uuid4()),
-        "recorded_at": datetime.now(UTC).isoformat(),
-        "data": {"alert_id": str(alert_id), "note": note},
-    }
-    try:
-        msgspec.convert(raw, AlertAcknowledge)
-    except msgspec.ValidationError as exc:
-        field, message = message_for(str(exc).replace("$.data.", "$."))
-        errors: dict[str | None, str] = {field or "note": message}
-    else:
-        request_body = SyncRequest(device_id="web-form", mutations=[msgspec.Raw(msgspec.json.encode(raw))])
-        result = (await apply_batch(staff, request_body))[0]
-        if result.status != "rejected":
-            return Redirect(f"/alerts/{alert_id}", status_code=303)
-        assert result.error is not None
-        if result.error.code == "not_found":
-            return await _alert_page(request, alert_id)  # raises NotFound → 404
-        errors = {result.error.field or "note": result.error.message}
-    return await _alert_page(request, alert_id, status_code=422, errors=errors, values={"note": note})
+
+    async def again(outcome: FormOutcome) -> Template:
+        return await _alert_page(request, staff, alert_id, errors=outcome.errors, values=outcome.values)
+
+    done = f"/alerts/{alert_id}"
+    return await submit_form(staff, AlertAcknowledge, data, done=done, again=again, alert_id=str(alert_id))
 
 
 @get("/alerts/stream", opt={"no_compression": True})
-async def alerts_stream(request: Request, since: FromQuery[str | None] = None) -> ServerSentEvent:
+async def alerts_stream(request: Request, staff: CurrentStaff, since: FromQuery[str | None] = None) -> ServerSentEvent:
     """Live alerts for the signed-in person while a page of the app is open (server-sent events)."""
     stream.watch_shutdown()
     cursor = stream.parse_cursor(request.headers.get("last-event-id")) or stream.parse_cursor(since)
-    return ServerSentEvent(stream.events(current_staff(request), cursor), headers={"Cache-Control": "no-store"})
+    return ServerSentEvent(stream.events(staff, cursor), headers={"Cache-Control": "no-store"})
 
 
 # --- devices (web push subscriptions) -----------------------------------------------------------
@@ -123,7 +105,7 @@ async def vapid_public_key() -> Response:
 
 
 @post("/api/alerts/subscriptions", tags=["alerts"], status_code=201)
-async def add_subscription(request: Request) -> Response:
+async def add_subscription(request: Request, staff: CurrentStaff) -> Response:
     """Store this browser's push subscription (from `PushManager.subscribe`) for the signed-in person."""
     try:
         data = msgspec.json.decode(await request.body(), type=SubscriptionIn)
@@ -133,44 +115,47 @@ async def add_subscription(request: Request) -> Response:
     except msgspec.DecodeError:
         return _error_json(400, "invalid_body", _("The request is not valid JSON."))
     try:
-        subscription_id = await service.subscribe(current_staff(request), data)
+        subscription_id = await service.subscribe(staff, data)
     except RuleViolation as exc:
         return _error_json(422, exc.code, exc.message, exc.field)
     return Response({"id": subscription_id}, status_code=201)
 
 
-async def _devices_page(request: Request, notice: str = "", status_code: int = 200) -> Template:
-    devices = await service.list_devices(current_staff(request))
+async def _devices_page(request: Request, staff: CurrentStaff, notice: str = "") -> Template:
+    devices = await service.list_devices(staff)
     template = "alerts/_devices.html" if is_htmx(request) else "alerts/devices.html"
-    return page(request, template, status_code=status_code, devices=devices, notice=notice)
+    return page(request, template, devices=devices, notice=notice)
 
 
 @get("/alerts/devices")
-async def devices(request: Request) -> Template:
+async def devices(request: Request, staff: CurrentStaff) -> Template:
     """The phones and browsers this person turned alerts on for."""
-    return await _devices_page(request)
+    return await _devices_page(request, staff)
 
 
 @post("/alerts/devices/{device_id:int}/delete")
-async def device_remove(request: Request, device_id: FromPath[int]) -> Response | Template:
+async def device_remove(request: Request, staff: CurrentStaff, device_id: FromPath[int]) -> Response | Template:
     """Stop alerts to one of my devices."""
-    await service.remove_device(current_staff(request), device_id)
+    await service.remove_device(staff, device_id)
     if is_htmx(request):
-        return await _devices_page(request, _("Removed. This device gets no more push notifications."))
+        return await _devices_page(request, staff, _("Removed. This device gets no more push notifications."))
     return Redirect("/alerts/devices", status_code=303)
 
 
 @post("/alerts/devices/{device_id:int}/test")
-async def device_test(request: Request, device_id: FromPath[int]) -> Response | Template:
+async def device_test(request: Request, staff: CurrentStaff, device_id: FromPath[int]) -> Response | Template:
     """Send a test notification to one of my devices."""
-    await service.send_test(current_staff(request), device_id)
-    return await _devices_page(request, _("Test notification sent. It should appear on that device within a minute."))
+    await service.send_test(staff, device_id)
+    notice = _("Test notification sent. It should appear on that device within a minute.")
+    return await _devices_page(request, staff, notice)
 
 
 # --- office alert settings (supervisor, manager) ------------------------------------------------
 
 
-def _settings_page(request: Request, values: dict, errors: dict | None = None, notice: str = "", status: int = 200):
+def _settings_page(
+    request: Request, values: dict, errors: dict | None = None, notice: str = "", status: int = 200
+) -> Template:
     return page(
         request,
         "alerts/settings.html",
@@ -187,27 +172,26 @@ def _settings_page(request: Request, values: dict, errors: dict | None = None, n
 
 
 @get("/alerts/settings", opt=EDITORS)
-async def settings_page(request: Request) -> Template:
+async def settings_page(request: Request, staff: CurrentStaff) -> Template:
     """The office's alert settings: the work-chat robot, channels and escalation ladders per kind."""
-    settings = await service.office_settings(current_staff(request).office_id)
+    settings = await service.office_settings(staff.office_id)
     return _settings_page(request, service.settings_form_values(settings))
 
 
 @post("/alerts/settings", opt=EDITORS)
-async def settings_save(request: Request, data: Form) -> Template:
+async def settings_save(request: Request, staff: CurrentStaff, data: Form) -> Template:
     """Save the office's alert settings; messages beside the fields when something is wrong."""
     settings, errors = service.parse_settings_form(data)
     if settings is None:
         values = {k: v for k, v in data.items() if isinstance(v, str) and not k.startswith("_")}
         return _settings_page(request, values, errors, status=422)
-    await service.save_settings(current_staff(request), settings)
+    await service.save_settings(staff, settings)
     return _settings_page(request, service.settings_form_values(settings), notice=_("Saved."))
 
 
 @post("/alerts/settings/webhook-test", opt=EDITORS)
-async def webhook_test(request: Request) -> Template:
+async def webhook_test(request: Request, staff: CurrentStaff) -> Template:
     """Post a test message to the office's work-chat group."""
-    staff = current_staff(request)
     settings = await service.office_settings(staff.office_id)
     values = service.settings_form_values(settings)
     if not settings.has_webhook:

@@ -1,7 +1,7 @@
 """Alert tables: push subscriptions, office alert settings, alerts, who was notified, the delivery
 queue and the record of everything that happened to an alert (SPEC D7, W6)."""
 
-from piccolo.columns import JSON, UUID, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, UUID, Boolean, ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -11,6 +11,8 @@ from app.org.tables import Office
 
 class PushSubscription(Table):
     """One browser on one device of one staff member (a person may have several)."""
+
+    id = Serial(primary_key=True)
 
     office = ForeignKey(references=Office, null=False, index=True)
     staff = ForeignKey(references=Staff, null=False, index=True, on_delete=OnDelete.cascade)
@@ -25,6 +27,8 @@ class PushSubscription(Table):
 
 class AlertSettings(Table):
     """Per office: the work-chat robot, and per alert kind its channels and escalation ladder."""
+
+    id = Serial(primary_key=True)
 
     office = ForeignKey(references=Office, null=False, unique=True)
     webhook_kind = Varchar(length=10, default="")  # "" | wecom | dingtalk
@@ -62,6 +66,8 @@ class Alert(Table):
 class AlertRecipient(Table):
     """A person notified of an alert, at which ladder step; in-app display and page opening."""
 
+    id = Serial(primary_key=True)
+
     alert = ForeignKey(references=Alert, null=False, index=True, on_delete=OnDelete.cascade)
     office = ForeignKey(references=Office, null=False)
     staff = ForeignKey(references=Staff, null=False, index=True)
@@ -95,6 +101,8 @@ class AlertDelivery(Table):
 
 class AlertEvent(Table):
     """Append-only record of an alert: raised, notified, delivered, failed, shown, acknowledged, escalated …"""
+
+    id = Serial(primary_key=True)
 
     alert = ForeignKey(references=Alert, null=False, index=True, on_delete=OnDelete.cascade)
     office = ForeignKey(references=Office, null=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from app.auth.schemas import CurrentStaff
 from app.handover.desk import check_office
@@ -35,7 +35,7 @@ async def duty_summary(staff: CurrentStaff, office_id: int, month: date) -> dict
     """The month on one page, like the paper summary: per person shifts rostered and worked, leave,
     substitutions, handovers given and taken, late arrivals (H1), refusals (H5); holiday duty (D8)."""
     check_office(staff, office_id)
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     days = month_days(month)
     templates = await office_shift_templates(office_id)
     assignments = await effective_assignments(office_id, days[0], days[-1])
@@ -54,7 +54,7 @@ async def duty_summary(staff: CurrentStaff, office_id: int, month: date) -> dict
     ids = {a["rostered_id"] for a in assignments} | {a["staff_id"] for a in assignments if a["staff_id"]}
     ids |= {h["outgoing"] for h in handovers} | {h["incoming"] for h in handovers if h["incoming"]}
     people = await roster_staff(office_id, include_inactive_ids=ids)
-    stats = {
+    stats: dict[int, dict[str, Any]] = {
         p["id"]: {
             "person": p,
             "rostered": 0,

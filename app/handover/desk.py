@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from app.auth.schemas import CurrentStaff
 from app.auth.tables import Staff
+from app.clock import zone
 from app.duty.service import entries_for_day, shift_of
 from app.errors import Forbidden
 from app.handover import signing
@@ -53,7 +54,7 @@ async def on_duty_now(office_id: int, tz_name: str, at: datetime | None = None) 
     of acceptance (H7), even when the roster names someone else; while the current shift's handover is
     not accepted, the previous holder stays on duty (D10). Before any handover, the roster decides."""
     at = _aware(at or datetime.now(UTC))
-    tz = ZoneInfo(tz_name)
+    tz = zone(tz_name)
     templates = await office_shift_templates(office_id)
     day, code = shift_of(at.astimezone(tz), templates)
     start, end = shift_bounds(day, code, templates, tz)
@@ -109,7 +110,7 @@ async def on_duty_now(office_id: int, tz_name: str, at: datetime | None = None) 
         differs_from_roster=holder is not None and holder.staff_id not in {p.staff_id for p in rostered_people},
         awaiting_handover=awaiting,
         pending_handover=pending["id"] if pending else None,
-        pending_countersign=bool(pending) and pending["status"] == "signing",
+        pending_countersign=pending is not None and pending["status"] == "signing",
         last_refusal=RefusalInfo(
             handover_id=refused["id"],
             refused_at=_aware(refused["decided_at"]),
@@ -213,7 +214,7 @@ async def carried_items(office_id: int, limit: int = 30) -> list[dict]:
             HandoverItem.night,
             HandoverItem.from_date,
             HandoverItem.from_code,
-            HandoverItem.handover.outgoing.display_name.as_alias("outgoing_name"),
+            HandoverItem.handover.outgoing.display_name.as_alias("outgoing_name"),  # type: ignore[union-attr]
         )
         .where(
             (HandoverItem.office == office_id)
@@ -242,7 +243,7 @@ async def desk_state(staff: CurrentStaff) -> dict:
     waiting for the incoming, who the roster names next, the inventory list and the last counts, the
     staff who can sign, the duty log of the last two shifts, and the server's signing key."""
     office_id = staff.office_id
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     now = datetime.now(UTC)
     templates = await office_shift_templates(office_id)
     day, code = current_or_last_shift(now, templates, tz)

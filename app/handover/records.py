@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from app.auth.schemas import CurrentStaff
+from app.clock import aware as stored_utc
 from app.db import write_transaction
 from app.errors import Forbidden, RuleViolation, check_found
 from app.handover._summary import duty_summary  # noqa: F401 (re-exported)
@@ -54,7 +54,7 @@ async def record(staff: CurrentStaff, handover_id: UUID) -> dict:
     inventory side by side (H4), anomalies (H3), open items (H2), refusals (H5), signatures (H7)."""
     row = check_found(
         await Handover.select(
-            Handover.all_columns(),
+            *Handover.all_columns(),
             Handover.outgoing.display_name.as_alias("outgoing_name"),
             Handover.incoming.display_name.as_alias("incoming_name"),
             Handover.decided_by.display_name.as_alias("decided_by_name"),
@@ -64,7 +64,7 @@ async def record(staff: CurrentStaff, handover_id: UUID) -> dict:
         .first()
     )
     check_office(staff, row["office"])
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     templates = await office_shift_templates(row["office"])
     from_end = shift_bounds(row["from_date"], row["from_code"], templates, tz)[1]
     to_start = shift_bounds(row["to_date"], row["to_code"], templates, tz)[0]
@@ -83,7 +83,7 @@ async def record(staff: CurrentStaff, handover_id: UUID) -> dict:
     arrived = _aware(row["arrived_at"])
     items = (
         await HandoverItem.select(
-            HandoverItem.all_columns(), HandoverItem.resolved_by.display_name.as_alias("resolved_by_name")
+            *HandoverItem.all_columns(), HandoverItem.resolved_by.display_name.as_alias("resolved_by_name")
         )
         .where(HandoverItem.handover == handover_id)
         .order_by(HandoverItem.position)
@@ -100,16 +100,16 @@ async def record(staff: CurrentStaff, handover_id: UUID) -> dict:
         "from_label": shift_label(row["from_date"], row["from_code"], templates),
         "to_label": shift_label(row["to_date"], row["to_code"], templates),
         "tidied_before": _minutes(from_end - tidied) if tidied else None,  # H1: 15 minutes before the end
-        "tidied_late": bool(tidied) and from_end - tidied < TIDY_EARLY,
+        "tidied_late": tidied is not None and from_end - tidied < TIDY_EARLY,
         "arrived_before": _minutes(to_start - arrived) if arrived else None,  # H1: 5 minutes early
-        "arrived_late": bool(arrived) and to_start - arrived < ARRIVE_EARLY,
+        "arrived_late": arrived is not None and to_start - arrived < ARRIVE_EARLY,
         "inventory": inventory,
         "items": items,
         "comments": comments,
         "reasons": [REFUSALS.get(r, r) for r in row["refusal_reasons"]],
         "status_label": STATUSES.get(row["status"], row["status"]),
         "synced_late": row["decided_at"] is not None
-        and _aware(row["decided_received_at"]) - _aware(row["decided_at"]) > timedelta(minutes=2),
+        and stored_utc(row["decided_received_at"]) - stored_utc(row["decided_at"]) > timedelta(minutes=2),
         "targets": ITEM_TARGETS,
         "tz": tz,
     }
@@ -177,7 +177,7 @@ _ITEM_COLUMNS = (
     HandoverItem.resolved_at,
     HandoverItem.resolved_by.display_name.as_alias("resolved_by_name"),
     HandoverItem.handover.as_alias("handover_id"),
-    HandoverItem.handover.outgoing.display_name.as_alias("outgoing_name"),
+    HandoverItem.handover.outgoing.display_name.as_alias("outgoing_name"),  # type: ignore[union-attr]
 )
 
 
@@ -268,7 +268,7 @@ async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
     sections: list[dict] = []
     if staff.role not in HANDOVER_ROLES | REFUSAL_READERS:
         return sections
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     if staff.role in HANDOVER_ROLES:
         duty = await on_duty_now(staff.office_id, staff.office_time_zone)
         items = []
@@ -311,7 +311,7 @@ async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
                             outgoing=r["outgoing_name"],
                             reasons="、".join(str(REFUSALS.get(x, x)) for x in r["refusal_reasons"]),
                         ),
-                        "meta": _aware(r["decided_at"]).astimezone(tz).strftime("%m-%d %H:%M"),
+                        "meta": stored_utc(r["decided_at"]).astimezone(tz).strftime("%m-%d %H:%M"),
                         "flag": "major",
                     }
                     for r in refusals[:5]

@@ -170,7 +170,7 @@ async def verify(
     staff = await Staff.select(Staff.password_hash).where(Staff.id == signature.staff_id).first()
     pin = await HandoverPin.select(HandoverPin.pin_hash).where(HandoverPin.staff == signature.staff_id).first()
     secret = payload["p"]
-    ok = bool(pin) and verify_password(pin["pin_hash"], secret)
+    ok = pin is not None and verify_password(pin["pin_hash"], secret)
     ok = ok or (staff is not None and verify_password(staff["password_hash"], secret))
     if not ok:
         failures.append(

@@ -1,6 +1,6 @@
 """Handover tables (H1–H7). A decided (signed) handover is never changed: database triggers refuse it."""
 
-from piccolo.columns import JSON, UUID, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, UUID, Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -71,6 +71,8 @@ class HandoverItem(Table):
 class HandoverComment(Table):
     """What a late decision carried, kept on the handover when it came too late (DESIGN "Conflicts")."""
 
+    id = Serial(primary_key=True)
+
     office = ForeignKey(references=Office, null=False, index=True)
     handover = ForeignKey(references=Handover, null=False, index=True)
     author = ForeignKey(references=Staff, null=False)
@@ -81,6 +83,8 @@ class HandoverComment(Table):
 class HandoverPin(Table):
     """A staff member's handover PIN (H7 signatures), Argon2id-hashed; the password works as well."""
 
+    id = Serial(primary_key=True)
+
     staff = ForeignKey(references=Staff, null=False, unique=True)
     pin_hash = Varchar(length=200)
     updated_at = Timestamptz(default=TimestamptzNow())
@@ -88,6 +92,8 @@ class HandoverPin(Table):
 
 class SignatureFailure(Table):
     """A wrong PIN or password in a signature: five in 15 minutes lock that person's signing."""
+
+    id = Serial(primary_key=True)
 
     staff = ForeignKey(references=Staff, null=False, index=True)
     office = ForeignKey(references=Office, null=False)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from app.auth.schemas import CurrentStaff
+from app.clock import zone
 from app.org.service import office_shift_templates
 from app.roster._shifts import next_shift
 from app.roster.roles import DESK_ROLES
@@ -103,7 +103,7 @@ async def on_shift_now(office_id: int, tz_name: str, at: datetime, roles: frozen
     For the technician on call (W6); the desk's holder is the handover's business (H7, D10)."""
     from app.duty.service import shift_of  # NOTE: imported here: the duty domain's shift clock
 
-    day, code = shift_of(at.astimezone(ZoneInfo(tz_name)), await office_shift_templates(office_id))
+    day, code = shift_of(at.astimezone(zone(tz_name)), await office_shift_templates(office_id))
     return [] if code == "off" else await rostered_for(office_id, day, code, roles)
 
 

@@ -7,7 +7,6 @@ writes them.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from app.auth.schemas import CurrentStaff
 from app.errors import RuleViolation
@@ -51,7 +50,7 @@ async def save_settings(actor: CurrentStaff, shifts: list[ShiftTemplate], invent
         raise RuleViolation("inventory_too_long", _("At most 40 items of 40 characters each."), field="inventory")
     if len(set(items)) != len(items):
         raise RuleViolation("inventory_duplicate", _("Each item may be listed once."), field="inventory")
-    today = datetime.now(ZoneInfo(actor.office_time_zone)).date()
+    today = datetime.now(actor.tz).date()
     used = await RosterAssignment.select(RosterAssignment.shift_code, RosterAssignment.month).where(
         (RosterAssignment.office == actor.office_id) & (RosterAssignment.month >= today.replace(day=1))
     )

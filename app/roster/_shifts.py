@@ -106,7 +106,7 @@ def previous_shift(day: date, code: str, templates: list[dict]) -> tuple[date, s
 def is_night(code: str, templates: list[dict]) -> bool:
     """A night shift crosses midnight (D11: its unhandled items go to the next morning's day shift)."""
     shift = next((s for s in templates if s["code"] == code), None)
-    return bool(shift) and _hm(shift["end"]) <= _hm(shift["start"])
+    return shift is not None and _hm(shift["end"]) <= _hm(shift["start"])
 
 
 def shift_name(code: str, templates: list[dict]) -> str:

@@ -5,9 +5,9 @@ technician on the day shifts."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from app.auth.tables import Staff
+from app.clock import zone
 from app.org.service import DEFAULT_SHIFTS
 from app.roster.service import month_days, next_month, prev_month
 from app.roster.tables import Holiday, RosterAssignment, RosterMonth
@@ -54,7 +54,7 @@ async def seed_roster_demo(office_id: int, key: str, password_hash: str, phone: 
     holidays = [(name, start + timedelta(days=i)) for name, start, n in PUBLIC_HOLIDAYS for i in range(n)]
     await Holiday.insert(*[Holiday(office=office_id, day=day, name=name) for name, day in holidays])
     holiday_days = {day for _name, day in holidays}
-    tz = ZoneInfo("Asia/Shanghai")
+    tz = zone()
     this_month = datetime.now(tz).date().replace(day=1)
     months = ((prev_month(this_month), True), (this_month, True), (next_month(this_month), False))
     for month, published in months:

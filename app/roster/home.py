@@ -74,7 +74,7 @@ async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
     sections: list[dict] = []
     if staff.role not in ROSTER_ROLES:
         return sections
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     today = now.astimezone(tz).date()
     templates = await office_shift_templates(staff.office_id)
     shifts = await my_shifts(staff, today, 7)

@@ -5,7 +5,6 @@ a substitute can only be named by the supervisor, on an approved leave request."
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from app.auth.schemas import CurrentStaff
 from app.db import write_transaction
@@ -68,7 +67,7 @@ async def _leave(office_id: int, leave_id: int) -> dict:
 
 
 async def _shift_started(actor: CurrentStaff, day: date, code: str) -> bool:
-    tz = ZoneInfo(actor.office_time_zone)
+    tz = actor.tz
     start, _end = shift_bounds(day, code, await office_shift_templates(actor.office_id), tz)
     return start <= _now()
 
@@ -190,7 +189,7 @@ async def leave_page(actor: CurrentStaff) -> dict:
     """The leave page: my requests and my upcoming shifts; for the supervisor, the queue."""
     if actor.role not in ROSTER_ROLES:
         raise Forbidden()
-    tz = ZoneInfo(actor.office_time_zone)
+    tz = actor.tz
     today = datetime.now(tz).date()
     mine = (
         await LeaveRequest.select(*_COLUMNS)

@@ -243,14 +243,14 @@ async def publish(actor: CurrentStaff, month: date) -> bool:
                 RosterMonth.updated_at: now,
             }
         ).where(RosterMonth.id == row["id"])
-    return now.astimezone(ZoneInfo(actor.office_time_zone)).date() >= month
+    return now.astimezone(actor.tz).date() >= month
 
 
 async def month_view(actor: CurrentStaff, office_id: int, month: date) -> dict:
     """The month grid as people read it: per staff and day the shift, leave and substitutes; holidays;
     uncovered shifts; whether it was published late. Drafts are shown to the supervisor and manager only."""
     require_reader(actor, office_id)
-    tz = ZoneInfo(actor.office_time_zone)
+    tz = actor.tz
     row = await get_month(office_id, month)
     can_see_draft = actor.role in (ROSTER_EDITORS | {"manager"}) and office_id == actor.office_id
     visible = row is not None and (row["status"] == "published" or can_see_draft)
@@ -277,7 +277,7 @@ async def month_view(actor: CurrentStaff, office_id: int, month: date) -> dict:
         "prev_key": month_key(prev_month(month)),
         "next_key": month_key(next_month(month)),
         "row": row if visible else None,
-        "status": row["status"] if visible else "none",
+        "status": row["status"] if visible and row is not None else "none",
         "late": published_late(row, tz) if visible else False,
         "days": days,
         "people": people,

@@ -1,6 +1,6 @@
 """Roster tables: the month (draft → published, D1), its cells, holidays (D8), leave with substitutes (D4)."""
 
-from piccolo.columns import Date, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -10,6 +10,8 @@ from app.org.tables import Office
 
 class RosterMonth(Table):
     """One office's roster of one month. Published rosters are frozen: changes go through leave (D4)."""
+
+    id = Serial(primary_key=True)
 
     office = ForeignKey(references=Office, null=False, index=True)
     month = Date()  # the first day of the month; unique with office (migration)
@@ -22,6 +24,8 @@ class RosterMonth(Table):
 class RosterAssignment(Table):
     """A cell of the grid: this staff member works this shift on this day (one shift per person and day)."""
 
+    id = Serial(primary_key=True)
+
     office = ForeignKey(references=Office, null=False, index=True)
     month = Date(index=True)
     day = Date(index=True)
@@ -32,6 +36,8 @@ class RosterAssignment(Table):
 class Holiday(Table):
     """A holiday or special day of an office's calendar: a mid-level manager must be on duty (D8)."""
 
+    id = Serial(primary_key=True)
+
     office = ForeignKey(references=Office, null=False, index=True)
     day = Date()  # unique with office (migration)
     name = Varchar(length=40)
@@ -41,6 +47,8 @@ class Holiday(Table):
 class LeaveRequest(Table):
     """Leave for one rostered shift (D4): asked with a reason, decided by the supervisor; only an
     approved request can get a substitute, and only the supervisor assigns one (no private swaps)."""
+
+    id = Serial(primary_key=True)
 
     office = ForeignKey(references=Office, null=False, index=True)
     assignment = ForeignKey(references=RosterAssignment, null=False, index=True)
