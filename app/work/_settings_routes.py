@@ -3,20 +3,22 @@ urgent keywords, the store's materials and the paid-service price list. Online f
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import Body, FromPath
 from litestar.response import Redirect, Response, Template
 
 from app.errors import RuleViolation
-from app.forms import FormErrors, parse_form
+from app.forms import FormErrors, clean_values, parse_form
 from app.web import current_staff, page
 from app.work import service
-from app.work._forms import Errors, Form, form_values, text
 from app.work.schemas import MaterialForm, PriceItemForm
 
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Errors = dict[str | None, str]
 SETTINGS = {"roles": service.SETTINGS_ROLES}
 
 
@@ -47,13 +49,13 @@ async def settings_page(request: Request) -> Template:
 async def settings_save(request: Request, section: FromPath[str], data: Form) -> Response | Template:
     """Save one section of the settings page."""
     staff = current_staff(request)
-    values = form_values(data)
+    values = clean_values(data)
     errors: Errors = {}
     try:
         if section == "categories":
             errors = await service.save_categories(staff, values)
         elif section == "keywords":
-            errors = await service.save_keywords(staff, text(values, "keywords"))
+            errors = await service.save_keywords(staff, str(values.get("keywords") or ""))
         elif section == "materials":
             await service.add_material(staff, parse_form(MaterialForm, values))
         elif section == "prices":
@@ -76,7 +78,7 @@ async def settings_item_save(
 ) -> Response | Template:
     """Change one material or price-list item (name, unit, price, in use)."""
     staff = current_staff(request)
-    values = form_values(data)
+    values = clean_values(data)
     try:
         if section == "materials":
             await service.update_material(staff, item_id, parse_form(MaterialForm, values))
