@@ -66,6 +66,14 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     )
 
 
+def _install_hooks() -> None:
+    """What a domain adds to one below it, wired here so the lower one imports nothing above it."""
+    from app.followups import complaints, consultations
+    from app.work import hooks as work_hooks
+
+    work_hooks.install(request_taken=(consultations.log_from_intake,), countdowns=complaints.countdowns)
+
+
 def _template_config() -> TemplateConfig:
     env = Environment(
         loader=FileSystemLoader(ROOT / "frontend" / "templates"),
@@ -159,6 +167,7 @@ def create_app(
     only when the app manages its pool; tests drive `app.alerts.queue.drain_once` themselves)."""
     settings = settings or get_settings()
     registry.install(mutation_kinds())
+    _install_hooks()
     worker = (settings.alerts_worker and manage_pool) if alerts_worker is None else alerts_worker
     static = create_static_files_router(
         path="/static",

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from app.auth.schemas import CurrentStaff
+from app.errors import Forbidden
 from app.i18n import lazy
+from app.org.service import office_ids_visible_to
 
 # Who makes follow-up calls and visits: the service centre, the engineering lead (F3), the supervisor
 # (F4), the manager (F5). They are also the roles that take requests (app.work INTAKE_ROLES), which
@@ -99,3 +102,13 @@ def month_bounds(month: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
     start = date(year, mon, 1)
     end = date(year + (mon == 12), mon % 12 + 1, 1)
     return day_start(start, tz), day_start(end, tz)
+
+
+def scope(staff: CurrentStaff, column, office: int | None = None):
+    """The office condition of a query: the staff member's office, or (qa) one or every office."""
+    ids = office_ids_visible_to(staff)
+    if office is not None:
+        if ids is not None and office not in ids:
+            raise Forbidden()
+        return column == office
+    return column.is_in(ids) if ids is not None else None

@@ -18,7 +18,7 @@ from app.alerts.kinds import KINDS, RECIPIENTS, Kind, LadderStep
 from app.alerts.service import raise_alert
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, RuleViolation, check_found
-from app.followups._common import CLASSIFICATIONS, READERS, SEVERITIES, utc
+from app.followups._common import CLASSIFICATIONS, READERS, SEVERITIES, scope, utc
 from app.followups.schemas import ComplaintAnswer, ComplaintClassify, ComplaintVisit
 from app.followups.tables import Complaint
 from app.i18n import _, lazy
@@ -279,8 +279,6 @@ async def list_complaints(
     """Complaints with their countdown to the 3-day answer (C3); filters back the figures' links."""
     if staff.role not in READERS:
         raise Forbidden()
-    from app.followups.service import scope
-
     query = ServiceRequest.select(*_COLUMNS).where(ServiceRequest.kind == "complaint")
     if (cond := scope(staff, ServiceRequest.office, office)) is not None:
         query = query.where(cond)

@@ -14,14 +14,12 @@ from uuid import UUID
 
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, RuleViolation, check_found
-from app.followups import complaints as _complaints  # registers the complaint mutations
-from app.followups import consultations as _consultations  # noqa: F401 — registers consultation.log
-from app.followups._common import FOLLOWUP_ROLES, LEAK_TEST_ROLES, READERS, RECORD_ON_BEHALF, RULES, utc
+from app.followups import complaints as _complaints
+from app.followups._common import FOLLOWUP_ROLES, LEAK_TEST_ROLES, READERS, RECORD_ON_BEHALF, RULES, scope, utc
 from app.followups.rules import generate_followups, leaks_without_test, verify_draw
 from app.followups.schemas import FollowupRecordMutation
 from app.followups.tables import FollowupDraw, FollowupRecord, FollowupTask, LeakTest, Rectification
 from app.i18n import _, lazy
-from app.org.service import office_ids_visible_to
 from app.sync import registry
 from app.sync.registry import ApplyContext
 from app.work._common import CATEGORIES
@@ -200,16 +198,6 @@ _TASK_COLUMNS = (
     FollowupTask.work_order.category.as_alias("category"),
     FollowupTask.work_order.completed_at.as_alias("completed_at"),
 )
-
-
-def scope(staff: CurrentStaff, column, office: int | None = None):
-    """The office condition of a query: the staff member's office, or (qa) one or every office."""
-    ids = office_ids_visible_to(staff)
-    if office is not None:
-        if ids is not None and office not in ids:
-            raise Forbidden()
-        return column == office
-    return column.is_in(ids) if ids is not None else None
 
 
 def due_or_done(now: datetime):
@@ -425,6 +413,4 @@ async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
 
 
 def _tz(staff: CurrentStaff):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(staff.office_time_zone)
+    return staff.tz

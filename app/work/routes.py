@@ -15,12 +15,11 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Response, Template
 
 from app.auth.schemas import CurrentStaff
-from app.followups import complaints
 from app.sync.forms import FormOutcome, Render, submit_form
 from app.sync.schemas import Mutation
 from app.web import is_htmx, page
 from app.work import _settings_routes as settings_routes
-from app.work import service
+from app.work import hooks, service
 from app.work.schemas import (
     RequestClose,
     RequestCreate,
@@ -62,7 +61,7 @@ async def requests_page(request: Request, staff: CurrentStaff, view: FromQuery[s
     rows = await service.list_requests(staff, view, now)
     items = await service.night_items(staff) if view == "night" else []
     template = "work/_request_rows.html" if is_htmx(request) else "work/requests.html"
-    countdowns = await complaints.countdowns(staff, [r["id"] for r in rows if r["kind"] == "complaint"], now)
+    countdowns = await hooks.countdowns(staff, [r["id"] for r in rows if r["kind"] == "complaint"], now)
     return page(request, template, view=view, rows=rows, countdowns=countdowns, night_items=items, section="requests")
 
 
