@@ -112,3 +112,13 @@ def scope(staff: CurrentStaff, column, office: int | None = None):
             raise Forbidden()
         return column == office
     return column.is_in(ids) if ids is not None else None
+
+
+def office_ids(staff: CurrentStaff, office: int | None = None) -> list[int] | None:
+    """The offices a query covers, as `scope` decides them (None: every office)."""
+    ids = office_ids_visible_to(staff)
+    if office is not None:
+        if ids is not None and office not in ids:
+            raise Forbidden()
+        return [office]
+    return ids

@@ -12,6 +12,8 @@ import uuid
 from datetime import datetime, timedelta
 from uuid import UUID
 
+import msgspec
+
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, RuleViolation, check_found
 from app.followups import complaints as _complaints
@@ -22,9 +24,8 @@ from app.followups.tables import FollowupDraw, FollowupRecord, FollowupTask, Lea
 from app.i18n import _, lazy
 from app.sync import registry
 from app.sync.registry import ApplyContext
-from app.work._common import CATEGORIES
+from app.work import service as work
 from app.work.schemas import RequestCreate, RequestCreateData, WorkOrderIssue, WorkOrderIssueData
-from app.work.tables import ServiceRequest, WorkOrder
 
 __all__ = ["generate_followups", "verify_draw"]
 TASK_VIEWS = ("mine", "open", "overdue", "done")
@@ -52,25 +53,13 @@ async def _task_for_record(ctx: ApplyContext, task_id: UUID) -> dict:
 
 async def _rectify(ctx: ApplyContext, m: FollowupRecordMutation, task: dict, words: str) -> None:
     """F6: a linked work order with a deadline, through app.work's own mutations (its rules apply)."""
-    origin = (
-        await ServiceRequest.select(
-            ServiceRequest.id,
-            ServiceRequest.kind,
-            ServiceRequest.category,
-            ServiceRequest.unit,
-            ServiceRequest.location,
-            ServiceRequest.resident_name,
-            ServiceRequest.resident_phone,
-        )
-        .where(ServiceRequest.id == task["request"])
-        .first()
-    )
+    origin = await work.request_origin(task["request"])
     assert origin is not None
     assignee = None
     if task["work_order"] is not None:
-        order = await WorkOrder.select(WorkOrder.assignee).where(WorkOrder.id == task["work_order"]).first()
-        assignee = order["assignee"] if order else None
-    category = origin["category"] if origin["category"] in CATEGORIES else "other"
+        order = await work.order_brief(task["work_order"])
+        assignee = order.assignee if order else None
+    category = origin.category if origin.category in work.CATEGORIES else "other"
     # Deterministic ids: the same follow-up record always makes the same rectification.
     request_id = uuid.uuid5(m.id, "rectification-request")
     order_id = uuid.uuid5(m.id, "rectification-order")
@@ -82,10 +71,10 @@ async def _rectify(ctx: ApplyContext, m: FollowupRecordMutation, task: dict, wor
             channel="phone",
             kind="repair",
             category=category,
-            unit_id=origin["unit"],
-            location=origin["location"] or ("" if origin["unit"] else _("See the original record")),
-            resident_name=origin["resident_name"],
-            resident_phone=origin["resident_phone"],
+            unit_id=origin.unit,
+            location=origin.location or ("" if origin.unit else _("See the original record")),
+            resident_name=origin.resident_name,
+            resident_phone=origin.resident_phone,
             description=description,
         ),
     )
@@ -103,7 +92,8 @@ async def _rectify(ctx: ApplyContext, m: FollowupRecordMutation, task: dict, wor
         # The technician of the first order has left: the order goes to the engineering lead's queue.
         issue.data.assignee_id = None
         await registry.apply_fn("work_order.issue")(ctx, issue)
-    due = await WorkOrder.select(WorkOrder.due_at).where(WorkOrder.id == order_id).first()
+    due = await work.order_brief(order_id)
+    assert due is not None
     await Rectification.insert(
         Rectification(
             office=ctx.staff.office_id,
@@ -112,7 +102,7 @@ async def _rectify(ctx: ApplyContext, m: FollowupRecordMutation, task: dict, wor
             origin_request=task["request"],
             request=request_id,
             work_order=order_id,
-            deadline=due["due_at"],
+            deadline=due.due_at,
             created_at=ctx.received_at,
         )
     )
@@ -312,22 +302,10 @@ async def leak_orders(staff: CurrentStaff, now: datetime) -> list[dict]:
     """Done leak repairs of the office and their leak test dates (missing ones first)."""
     if staff.role not in LEAK_TEST_ROLES:
         raise Forbidden()
-    orders = await (
-        WorkOrder.select(
-            WorkOrder.id,
-            WorkOrder.seq,
-            WorkOrder.completed_at,
-            WorkOrder.request.description.as_alias("description"),
-            WorkOrder.request.unit.number.as_alias("unit_number"),
-        )
-        .where(
-            (WorkOrder.office == staff.office_id)
-            & (WorkOrder.category == "leaks")
-            & WorkOrder.state.is_in(["completed", "resolved"])
-            & (WorkOrder.completed_at >= now - timedelta(days=60))
-        )
-        .order_by(WorkOrder.completed_at, ascending=False)
-    )
+    orders = [
+        msgspec.structs.asdict(o)
+        for o in await work.done_orders([staff.office_id], now - timedelta(days=60), category="leaks")
+    ]
     tests = {
         r["work_order"]: r["tested_on"]
         for r in await LeakTest.select(LeakTest.work_order, LeakTest.tested_on).where(
@@ -343,12 +321,8 @@ async def record_leak_test(staff: CurrentStaff, order_id: UUID, tested_on) -> No
     """F2: the leak test date of a leak repair (once; a correction replaces it before the follow-up exists)."""
     if staff.role not in LEAK_TEST_ROLES:
         raise Forbidden()
-    order = check_found(
-        await WorkOrder.select(WorkOrder.id, WorkOrder.category, WorkOrder.completed_at)
-        .where((WorkOrder.id == order_id) & (WorkOrder.office == staff.office_id))
-        .first()
-    )
-    if order["category"] != "leaks":
+    order = check_found(await work.order_brief(order_id, staff.office_id))
+    if order.category != "leaks":
         raise RuleViolation("not_leak", _("Only leak repairs have a leak test."), field="tested_on")
     if await FollowupTask.exists().where(FollowupTask.key == f"F2:{order_id}"):
         raise RuleViolation("followup_exists", _("Its follow-up is already scheduled."), field="tested_on")
