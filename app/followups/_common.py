@@ -122,3 +122,18 @@ def office_ids(staff: CurrentStaff, office: int | None = None) -> list[int] | No
             raise Forbidden()
         return [office]
     return ids
+
+
+def figure_offices(staff: CurrentStaff, office: int | None) -> list[int] | None:
+    """The offices a figure covers; None: every office (qa's company view)."""
+    if staff.role not in FIGURE_READERS:
+        raise Forbidden()
+    if office is None:
+        return None if staff.sees_all_offices else [staff.office_id]
+    if not staff.sees_all_offices and office != staff.office_id:
+        raise Forbidden()
+    return [office]
+
+
+def in_offices(column, offices: list[int] | None):
+    return column.is_in(offices) if offices is not None else column.is_not_null()

@@ -25,6 +25,7 @@ from app.work._common import (
     REQUEST_KINDS,
     SETTINGS_ROLES,
     URGENCY,
+    category_label,
     now,
     yuan,
 )
@@ -127,6 +128,7 @@ __all__ = [
     "add_price_item",
     "assignees",
     "categories",
+    "category_label",
     "complaint_requests",
     "default_order_view",
     "default_request_view",
