@@ -32,6 +32,7 @@ from app.home import routes as home
 from app.openapi import openapi_config
 from app.patrols import routes as patrols
 from app.pwa import routes as pwa
+from app.reports import routes as reports
 from app.roster import routes as roster
 from app.settings import ROOT, Settings, get_settings
 from app.sync import registry
@@ -189,6 +190,7 @@ def create_app(
             *alerts.ROUTES,
             *work.ROUTES,
             *followups.ROUTES,
+            *reports.ROUTES,
             *pwa.ROUTES,
             static,
         ],

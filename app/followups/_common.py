@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from app.auth.schemas import CurrentStaff
@@ -137,3 +137,8 @@ def figure_offices(staff: CurrentStaff, office: int | None) -> list[int] | None:
 
 def in_offices(column, offices: list[int] | None):
     return column.is_in(offices) if offices is not None else column.is_not_null()
+
+
+def month_of(now: datetime, tz: tzinfo) -> str:
+    """The "YYYY-MM" month of the office's calendar that `now` falls in."""
+    return utc(now).astimezone(tz).strftime("%Y-%m")

@@ -16,7 +16,7 @@ from litestar.response import Redirect, Response, Template
 from app.auth.schemas import CurrentStaff
 from app.clock import now
 from app.errors import NotFound, RuleViolation
-from app.followups import complaints, consultations, figures, service
+from app.followups import complaints, consultations, service
 from app.followups._common import (
     CLASSIFICATIONS,
     FIGURE_READERS,
@@ -24,10 +24,10 @@ from app.followups._common import (
     LEAK_TEST_ROLES,
     METHODS,
     READERS,
-    RULES,
     SEVERITIES,
     TOPICS,
     month_bounds,
+    month_of,
 )
 from app.followups.schemas import (
     ComplaintAnswer,
@@ -40,7 +40,6 @@ from app.followups.schemas import (
 )
 from app.forms import FormErrors, parse_form
 from app.org.departments import DEPARTMENTS
-from app.org.service import list_offices
 from app.sync.forms import FormOutcome, submit_form
 from app.sync.schemas import Mutation
 from app.web import is_htmx, page
@@ -56,7 +55,7 @@ _MONTHS = {f"{m:02d}" for m in range(1, 13)}
 def _month(staff: CurrentStaff, month: str | None) -> str:
     if month and len(month) == 7 and month[4] == "-" and month[:4].isdigit() and month[5:] in _MONTHS:
         return month
-    return figures.month_of(now(), staff.tz)
+    return month_of(now(), staff.tz)
 
 
 # --- follow-ups ------------------------------------------------------------------------------------
@@ -274,70 +273,6 @@ async def consultation_topics(request: Request, staff: CurrentStaff, data: Form)
     return Redirect(f"/consultations/summary?quarter={data.get('from_quarter', '')}", status_code=303)
 
 
-# --- figures (K1, F7, C5) --------------------------------------------------------------------------
-
-
-async def _figures_context(request: Request, staff: CurrentStaff, month: str | None, office: int | None) -> dict:
-    month = _month(staff, month)
-    return {
-        "f": await figures.dashboard(staff, month, now(), office),
-        "offices": await list_offices(staff) if staff.sees_all_offices else [],
-        "per_office": await figures.per_office(staff, month, now()) if office is None else [],
-        "month": month,
-        "office": office,
-    }
-
-
-@get("/reports", opt=FIGURES)
-async def reports_page(
-    request: Request, staff: CurrentStaff, month: FromQuery[str | None] = None, office: FromQuery[int | None] = None
-) -> Template:
-    """The dashboard: K1 rates against their targets, complaint hot spots, overdue items — as SVG."""
-    context = await _figures_context(request, staff, month, office)
-    template = "followups/_figures.html" if is_htmx(request) else "followups/reports.html"
-    return page(request, template, **context)
-
-
-@get("/reports/monthly", opt=FIGURES)
-async def monthly_report(
-    request: Request, staff: CurrentStaff, month: FromQuery[str | None] = None, office: FromQuery[int | None] = None
-) -> Template:
-    """The monthly report (F7): the figures, follow-ups by rule, recurring problems; printable."""
-    context = await _figures_context(request, staff, month, office)
-    context["summary"] = await figures.followup_summary(staff, context["month"], office)
-    context["recurring"] = await figures.recurring_problems(staff, context["month"], office)
-    return page(request, "followups/monthly.html", **context)
-
-
-@get("/reports/satisfaction", opt=FIGURES)
-async def satisfaction_page(
-    request: Request, staff: CurrentStaff, month: FromQuery[str | None] = None, office: FromQuery[int | None] = None
-) -> Template:
-    """The follow-up answers the satisfaction figure counts (recorded that month)."""
-    month = _month(staff, month)
-    rows = await figures.satisfaction_records(staff, month, office)
-    return page(request, "followups/satisfaction.html", rows=rows, month=month, office=office, rules=RULES)
-
-
-@get("/reports/export.csv", opt=FIGURES)
-async def export_csv(
-    request: Request,
-    staff: CurrentStaff,
-    kind: FromQuery[str] = "followups",
-    month: FromQuery[str | None] = None,
-    office: FromQuery[int | None] = None,
-) -> Response:
-    """The records behind a figure, as CSV (UTF-8 with BOM, for Excel)."""
-    kind = kind if kind in figures.EXPORT_KINDS else "followups"
-    month = _month(staff, month)
-    body = await figures.export(staff, kind, month, office)
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{kind}-{month}.csv"'},
-    )
-
-
 ROUTES = [
     followups_page,
     draws_page,
@@ -352,8 +287,4 @@ ROUTES = [
     consultation_log,
     consultation_summary,
     consultation_topics,
-    reports_page,
-    monthly_report,
-    satisfaction_page,
-    export_csv,
 ]

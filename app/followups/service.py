@@ -17,7 +17,30 @@ import msgspec
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, RuleViolation, check_found
 from app.followups import complaints as _complaints
-from app.followups._common import FOLLOWUP_ROLES, LEAK_TEST_ROLES, READERS, RECORD_ON_BEHALF, RULES, scope, utc
+from app.followups._common import (
+    CLASSIFICATIONS,
+    FIGURE_READERS,
+    FOLLOWUP_ROLES,
+    LEAK_TEST_ROLES,
+    METHODS,
+    READERS,
+    RECORD_ON_BEHALF,
+    RULES,
+    figure_offices,
+    month_bounds,
+    month_of,
+    scope,
+    utc,
+)
+from app.followups._figure_reads import (  # re-exported: the figures' reads (app.reports)
+    complaint_details,
+    due_or_done,
+    overdue_task_count,
+    rated_task_states,
+    satisfaction_answers,
+    tasks_made,
+)
+from app.followups._figure_reads import satisfaction_records as satisfaction_record_rows
 from app.followups.rules import generate_followups, leaks_without_test, verify_draw
 from app.followups.schemas import FollowupRecordMutation
 from app.followups.tables import FollowupDraw, FollowupRecord, FollowupTask, LeakTest, Rectification
@@ -158,6 +181,22 @@ async def apply_record(ctx: ApplyContext, m: FollowupRecordMutation) -> None:
         await _rectify(ctx, m, task, words)
 
 
+__all__ = [
+    "CLASSIFICATIONS",
+    "FIGURE_READERS",
+    "METHODS",
+    "RULES",
+    "complaint_details",
+    "figure_offices",
+    "month_bounds",
+    "month_of",
+    "overdue_task_count",
+    "rated_task_states",
+    "satisfaction_answers",
+    "satisfaction_record_rows",
+    "tasks_made",
+]
+
 MUTATIONS = (registry.MutationKind(FollowupRecordMutation, apply_record, label=lazy("Follow-up recorded")),)
 
 
@@ -188,12 +227,6 @@ _TASK_COLUMNS = (
     FollowupTask.work_order.category.as_alias("category"),
     FollowupTask.work_order.completed_at.as_alias("completed_at"),
 )
-
-
-def due_or_done(now: datetime):
-    """K1: the tasks the follow-up rate counts — done, or past their due time at `now`; one not due
-    yet is not missed. The rate and its link (view "rated") both use this."""
-    return (FollowupTask.state == "done") | (FollowupTask.due_at < now)
 
 
 def decorate(task: dict, now: datetime) -> dict:

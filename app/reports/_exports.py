@@ -6,10 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from app.auth.schemas import CurrentStaff
-from app.followups._common import CLASSIFICATIONS, month_bounds, utc
-from app.followups._common import figure_offices as _offices
-from app.followups._common import in_offices as _in
-from app.followups.tables import Complaint, FollowupTask
+from app.clock import aware as utc
+from app.followups import service as followups
 from app.i18n import _
 from app.spreadsheets import write_csv
 from app.work import service as work
@@ -19,29 +17,15 @@ EXPORT_KINDS = ("followups", "orders", "complaints")
 
 async def export(staff: CurrentStaff, kind: str, month: str, office: int | None = None) -> bytes:
     """The records behind the month's figures, as CSV."""
-    offices = _offices(staff, office)
+    offices = followups.figure_offices(staff, office)
     tz = staff.tz
-    since, until = month_bounds(month, tz)
+    since, until = followups.month_bounds(month, tz)
 
     def fmt(value: datetime | None) -> str:
         return utc(value).astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
 
     if kind == "followups":
-        rows = await FollowupTask.select(
-            FollowupTask.office.name.as_alias("office"),
-            FollowupTask.rule,
-            FollowupTask.request.description.as_alias("description"),
-            FollowupTask.request.unit.number.as_alias("unit"),
-            FollowupTask.work_order.seq.as_alias("seq"),
-            FollowupTask.assignee.display_name.as_alias("assignee"),
-            FollowupTask.created_at,
-            FollowupTask.due_at,
-            FollowupTask.state,
-            FollowupTask.done_at,
-            FollowupTask.satisfied,
-        ).where(
-            _in(FollowupTask.office, offices) & (FollowupTask.created_at >= since) & (FollowupTask.created_at < until)
-        )
+        rows = await followups.tasks_made(offices, since, until)
         header = [
             _("Office"),
             _("Rule"),
@@ -102,14 +86,7 @@ async def export(staff: CurrentStaff, kind: str, month: str, office: int | None 
         ]
     else:
         complaints = (await work.complaint_requests(offices, since=since, until=until))[::-1]  # oldest first
-        details = (
-            {
-                d["request"]: d
-                for d in await Complaint.select().where(Complaint.request.is_in([c.id for c in complaints] or [None]))
-            }
-            if complaints
-            else {}
-        )
+        details = await followups.complaint_details([c.id for c in complaints])
         header = [
             _("Office"),
             _("Complaint"),
@@ -135,7 +112,7 @@ async def export(staff: CurrentStaff, kind: str, month: str, office: int | None 
                     c.building or "",
                     c.owner_name,
                     fmt(c.recorded_at),
-                    str(CLASSIFICATIONS.get(d.get("classification", ""), "")),
+                    str(followups.CLASSIFICATIONS.get(d.get("classification", ""), "")),
                     fmt(answered),
                     "1" if within else "0",
                     c.state,

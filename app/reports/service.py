@@ -8,18 +8,15 @@ exports are in `_exports`.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from app.auth.schemas import CurrentStaff
-from app.followups._common import CLASSIFICATIONS, METHODS, RULES, month_bounds, utc
-from app.followups._common import figure_offices as _offices
-from app.followups._common import in_offices as _in
-from app.followups._exports import EXPORT_KINDS, export
+from app.clock import aware as utc
+from app.followups import service as followups
 from app.followups.complaints import ANSWER_WITHIN
-from app.followups.service import due_or_done
-from app.followups.tables import Complaint, FollowupRecord, FollowupTask
 from app.i18n import _
 from app.org.service import list_offices
+from app.reports._exports import EXPORT_KINDS, export
 from app.work import service as work
 
 TARGETS = {"followup_rate": 100.0, "on_time": 98.0, "satisfaction": 95.0}  # K1
@@ -29,8 +26,7 @@ def percent(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def month_of(now: datetime, tz: tzinfo) -> str:
-    return utc(now).astimezone(tz).strftime("%Y-%m")
+month_of = followups.month_of
 
 
 def _previous_months(month: str, n: int) -> list[str]:
@@ -42,49 +38,25 @@ def _previous_months(month: str, n: int) -> list[str]:
     return months[::-1]
 
 
-def _answered(offices: list[int] | None, since: datetime, until: datetime):
-    """The records satisfaction counts: reached, with an answer, recorded in the period (K1)."""
-    return (
-        _in(FollowupRecord.office, offices)
-        & FollowupRecord.reached.eq(True)
-        & FollowupRecord.satisfied.is_not_null()
-        & (FollowupRecord.recorded_at >= since)
-        & (FollowupRecord.recorded_at < until)
-    )
-
-
 async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int | None = None) -> dict:
     """K1 figures of a month (office calendar), each with its numerator, denominator and target."""
-    offices = _offices(staff, office)
+    offices = followups.figure_offices(staff, office)
     tz = staff.tz
-    since, until = month_bounds(month, tz)
+    since, until = followups.month_bounds(month, tz)
     now = utc(now)
 
-    tasks = await FollowupTask.select(FollowupTask.state).where(
-        _in(FollowupTask.office, offices)
-        & (FollowupTask.created_at >= since)
-        & (FollowupTask.created_at < until)
-        & due_or_done(now)
-    )
-    followups_done = sum(1 for t in tasks if t["state"] == "done")
+    tasks = await followups.rated_task_states(offices, since, until, now)
+    followups_done = sum(1 for state in tasks if state == "done")
 
     orders = await work.done_orders(offices, since, until)
     on_time = sum(1 for o in orders if utc(o.completed_at) <= utc(o.due_at))
 
-    answers = await FollowupRecord.select(FollowupRecord.satisfied).where(_answered(offices, since, until))
-    satisfied = sum(1 for a in answers if a["satisfied"])
+    answers = await followups.satisfaction_answers(offices, since, until)
+    satisfied = sum(1 for a in answers if a)
 
     complaints = await work.complaint_requests(offices, since=since, until=until)
-    classes = (
-        {
-            r["request"]: r["classification"]
-            for r in await Complaint.select(Complaint.request, Complaint.classification).where(
-                Complaint.request.is_in([c.id for c in complaints] or [None])
-            )
-        }
-        if complaints
-        else {}
-    )
+    details = await followups.complaint_details([c.id for c in complaints])
+    classes = {k: d["classification"] for k, d in details.items()}
     by_class: dict[str, int] = {}
     by_building: dict[str, int] = {}
     for c in complaints:
@@ -94,7 +66,7 @@ async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int 
         by_building[name] = by_building.get(name, 0) + 1
 
     months = _previous_months(month, 12)
-    first, _end = month_bounds(months[0], tz)
+    first, _end = followups.month_bounds(months[0], tz)
     recent = await work.complaint_requests(offices, since=first, until=until)
     by_month = dict.fromkeys(months, 0)
     for r in recent:
@@ -102,21 +74,11 @@ async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int 
         if key in by_month:
             by_month[key] += 1
 
-    overdue_tasks = await FollowupTask.count().where(
-        _in(FollowupTask.office, offices) & (FollowupTask.state == "open") & (FollowupTask.due_at < now)
-    )
+    overdue_tasks = await followups.overdue_task_count(offices, now)
     overdue_orders = await work.overdue_order_count(offices, now)
     open_complaints = await work.complaint_requests(offices, state="open", until=now - ANSWER_WITHIN)
-    answered = (
-        {
-            r["request"]
-            for r in await Complaint.select(Complaint.request).where(
-                Complaint.request.is_in([c.id for c in open_complaints] or [None]) & Complaint.answered_at.is_not_null()
-            )
-        }
-        if open_complaints
-        else set()
-    )
+    open_details = await followups.complaint_details([c.id for c in open_complaints])
+    answered = {k for k, d in open_details.items() if d["answered_at"] is not None}
     lapsed = len([c for c in open_complaints if c.id not in answered])
 
     q = f"month={month}" + (f"&office={office}" if office else "")
@@ -157,7 +119,7 @@ async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int 
         "complaints_href": f"/complaints?view=all&{q}",
         "by_class": [
             {
-                "label": CLASSIFICATIONS.get(code, _("Not classified yet")),
+                "label": followups.CLASSIFICATIONS.get(code, _("Not classified yet")),
                 "value": n,
                 "href": f"/complaints?view=all&classification={code}&{q}",
             }
@@ -185,24 +147,9 @@ async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int 
 
 async def satisfaction_records(staff: CurrentStaff, month: str, office: int | None = None) -> list[dict]:
     """The records behind the satisfaction figure, by the same condition (its link)."""
-    offices = _offices(staff, office)
-    since, until = month_bounds(month, staff.tz)
-    return await (
-        FollowupRecord.select(
-            FollowupRecord.id,
-            FollowupRecord.task,
-            FollowupRecord.satisfied,
-            FollowupRecord.words,
-            FollowupRecord.recorded_at,
-            FollowupRecord.staff.display_name.as_alias("staff_name"),
-            FollowupRecord.office.name.as_alias("office_name"),
-            FollowupRecord.task.rule.as_alias("rule"),
-            FollowupRecord.task.request.description.as_alias("description"),
-            FollowupRecord.task.request.unit.number.as_alias("unit_number"),
-        )
-        .where(_answered(offices, since, until))
-        .order_by(FollowupRecord.recorded_at)
-    )
+    offices = followups.figure_offices(staff, office)
+    since, until = followups.month_bounds(month, staff.tz)
+    return await followups.satisfaction_record_rows(offices, since, until)
 
 
 async def per_office(staff: CurrentStaff, month: str, now: datetime) -> list[dict]:
@@ -218,9 +165,9 @@ async def per_office(staff: CurrentStaff, month: str, now: datetime) -> list[dic
 
 async def recurring_problems(staff: CurrentStaff, month: str, office: int | None = None) -> list[dict]:
     """F7: units with two or more repairs of the same category in the month, and not-satisfied follow-ups."""
-    offices = _offices(staff, office)
+    offices = followups.figure_offices(staff, office)
     tz = staff.tz
-    since, until = month_bounds(month, tz)
+    since, until = followups.month_bounds(month, tz)
     groups: dict[tuple[str, str], list[int]] = {}
     for r in await work.issued_orders(offices, since, until):
         if r.unit_number:
@@ -234,18 +181,16 @@ async def recurring_problems(staff: CurrentStaff, month: str, office: int | None
 
 async def followup_summary(staff: CurrentStaff, month: str, office: int | None = None) -> list[dict]:
     """F7: the month's follow-ups by rule: made, done, satisfied, not satisfied."""
-    offices = _offices(staff, office)
-    since, until = month_bounds(month, staff.tz)
-    rows = await FollowupTask.select(FollowupTask.rule, FollowupTask.state, FollowupTask.satisfied).where(
-        _in(FollowupTask.office, offices) & (FollowupTask.created_at >= since) & (FollowupTask.created_at < until)
-    )
+    offices = followups.figure_offices(staff, office)
+    since, until = followups.month_bounds(month, staff.tz)
+    rows = await followups.tasks_made(offices, since, until)
     summary: dict[str, dict] = {}
     for r in rows:
         s = summary.setdefault(
             r["rule"],
             {
                 "rule": r["rule"],
-                "label": RULES.get(r["rule"], r["rule"]),
+                "label": followups.RULES.get(r["rule"], r["rule"]),
                 "made": 0,
                 "done": 0,
                 "satisfied": 0,
@@ -261,7 +206,6 @@ async def followup_summary(staff: CurrentStaff, month: str, office: int | None =
 
 __all__ = [
     "EXPORT_KINDS",
-    "METHODS",
     "dashboard",
     "export",
     "followup_summary",
