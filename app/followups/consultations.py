@@ -102,7 +102,7 @@ async def quarterly_summary(staff: CurrentStaff, label: str) -> dict:
     """Q1: the quarter's questions grouped by topic, most asked first, with the topics chosen for the next quarter."""
     if staff.role not in READERS:
         raise Forbidden()
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     since, until = quarter_range(label, tz)
     rows = await (
         Consultation.select(Consultation.topic, Consultation.question, Consultation.answer)

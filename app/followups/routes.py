@@ -4,7 +4,7 @@ offline forms go through the same mutations (`apply_batch`), like the duty log."
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -58,6 +58,11 @@ def _month(staff: CurrentStaff, month: str | None) -> str:
     return month_of(now(), staff.tz)
 
 
+def _period(staff: CurrentStaff, month: str | None) -> tuple[datetime | None, datetime | None]:
+    """The office-calendar month a list is filtered to (the figures' links), or no bounds."""
+    return month_bounds(_month(staff, month), staff.tz) if month else (None, None)
+
+
 # --- follow-ups ------------------------------------------------------------------------------------
 
 
@@ -72,15 +77,13 @@ async def followups_page(
 ) -> Template:
     """Follow-ups to make (mine first), with due dates; `month` shows the ones made that month (the figures' links)."""
     view = view or ("mine" if staff.role in FOLLOWUP_ROLES else "open")
-    since = until = None
-    if month:
-        since, until = month_bounds(_month(staff, month), staff.tz)
+    since, until = _period(staff, month)
     tasks = await service.list_tasks(staff, view, now(), office=office, since=since, until=until, rule=rule)
+    context = {"tasks": tasks, "view": view, "month": month or "", "tz": staff.tz}
     if is_htmx(request):
-        return page(request, "followups/_tasks.html", tasks=tasks, view=view, month=month or "", tz=staff.tz)
-    leaks = await service.missing_leak_tests(staff, now())
+        return page(request, "followups/_tasks.html", **context)
     return page(
-        request, "followups/index.html", tasks=tasks, view=view, month=month or "", leaks_missing=leaks, tz=staff.tz
+        request, "followups/index.html", leaks_missing=await service.missing_leak_tests(staff, now()), **context
     )
 
 
@@ -155,19 +158,9 @@ async def complaints_page(
     building: FromQuery[str] = "",
 ) -> Template:
     """Complaints with their 3-day countdown (C3), most urgent first."""
-    since = until = None
-    if month:
-        since, until = month_bounds(_month(staff, month), staff.tz)
-    rows = await complaints.list_complaints(
-        staff,
-        view,
-        now(),
-        office=office,
-        since=since,
-        until=until,
-        classification=classification,
-        building=building,
-    )
+    since, until = _period(staff, month)
+    filters = {"office": office, "since": since, "until": until, "classification": classification, "building": building}
+    rows = await complaints.list_complaints(staff, view, now(), **filters)
     template = "followups/_complaints.html" if is_htmx(request) else "followups/complaints.html"
     return page(request, template, complaints=rows, view=view, tz=staff.tz)
 
@@ -260,15 +253,8 @@ async def consultation_topics(request: Request, staff: CurrentStaff, data: Form)
     except FormErrors as exc:
         quarter = str(data.get("from_quarter") or consultations.quarter_label(now(), staff.tz))
         summary = await consultations.quarterly_summary(staff, quarter)
-        return page(
-            request,
-            "followups/consultation_summary.html",
-            status_code=422,
-            s=summary,
-            tz=staff.tz,
-            errors=exc.errors,
-            values=exc.values,
-        )
+        context = {"s": summary, "tz": staff.tz, "errors": exc.errors, "values": exc.values}
+        return page(request, "followups/consultation_summary.html", status_code=422, **context)
     await consultations.decide_topics(staff, form.quarter, form.topics, now())
     return Redirect(f"/consultations/summary?quarter={data.get('from_quarter', '')}", status_code=303)
 

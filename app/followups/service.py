@@ -12,8 +12,6 @@ import uuid
 from datetime import datetime, timedelta
 from uuid import UUID
 
-import msgspec
-
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, RuleViolation, check_found
 from app.followups import complaints as _complaints
@@ -21,7 +19,6 @@ from app.followups._common import (
     CLASSIFICATIONS,
     FIGURE_READERS,
     FOLLOWUP_ROLES,
-    LEAK_TEST_ROLES,
     METHODS,
     READERS,
     RECORD_ON_BEHALF,
@@ -41,9 +38,10 @@ from app.followups._figure_reads import (  # re-exported: the figures' reads (ap
     tasks_made,
 )
 from app.followups._figure_reads import satisfaction_records as satisfaction_record_rows
-from app.followups.rules import generate_followups, leaks_without_test, verify_draw
+from app.followups._leaks import _leak_section, leak_orders, missing_leak_tests, record_leak_test
+from app.followups.rules import generate_followups, verify_draw
 from app.followups.schemas import FollowupRecordMutation
-from app.followups.tables import FollowupDraw, FollowupRecord, FollowupTask, LeakTest, Rectification
+from app.followups.tables import FollowupDraw, FollowupRecord, FollowupTask, Rectification
 from app.i18n import _, lazy
 from app.sync import registry
 from app.sync.registry import ApplyContext
@@ -188,10 +186,13 @@ __all__ = [
     "RULES",
     "complaint_details",
     "figure_offices",
+    "leak_orders",
+    "missing_leak_tests",
     "month_bounds",
     "month_of",
     "overdue_task_count",
     "rated_task_states",
+    "record_leak_test",
     "satisfaction_answers",
     "satisfaction_record_rows",
     "tasks_made",
@@ -326,71 +327,6 @@ async def list_draws(staff: CurrentStaff, office: int | None = None) -> list[dic
         row["verified"] = verify_draw(row)
         row["rule_label"] = RULES.get(row["rule"], row["rule"])
     return rows
-
-
-# --- leak tests (F2) -------------------------------------------------------------------------------
-
-
-async def leak_orders(staff: CurrentStaff, now: datetime) -> list[dict]:
-    """Done leak repairs of the office and their leak test dates (missing ones first)."""
-    if staff.role not in LEAK_TEST_ROLES:
-        raise Forbidden()
-    orders = [
-        msgspec.structs.asdict(o)
-        for o in await work.done_orders([staff.office_id], now - timedelta(days=60), category="leaks")
-    ]
-    tests = {
-        r["work_order"]: r["tested_on"]
-        for r in await LeakTest.select(LeakTest.work_order, LeakTest.tested_on).where(
-            LeakTest.office == staff.office_id
-        )
-    }
-    for order in orders:
-        order["tested_on"] = tests.get(order["id"])
-    return sorted(orders, key=lambda o: o["tested_on"] is not None)
-
-
-async def record_leak_test(staff: CurrentStaff, order_id: UUID, tested_on) -> None:
-    """F2: the leak test date of a leak repair (once; a correction replaces it before the follow-up exists)."""
-    if staff.role not in LEAK_TEST_ROLES:
-        raise Forbidden()
-    order = check_found(await work.order_brief(order_id, staff.office_id))
-    if order.category != "leaks":
-        raise RuleViolation("not_leak", _("Only leak repairs have a leak test."), field="tested_on")
-    if await FollowupTask.exists().where(FollowupTask.key == f"F2:{order_id}"):
-        raise RuleViolation("followup_exists", _("Its follow-up is already scheduled."), field="tested_on")
-    existing = await LeakTest.select(LeakTest.id).where(LeakTest.work_order == order_id).first()
-    if existing:
-        await LeakTest.update({LeakTest.tested_on: tested_on, LeakTest.recorded_by: staff.id}).where(
-            LeakTest.id == existing["id"]
-        )
-    else:
-        await LeakTest.insert(
-            LeakTest(office=staff.office_id, work_order=order_id, tested_on=tested_on, recorded_by=staff.id)
-        )
-
-
-async def missing_leak_tests(staff: CurrentStaff, now: datetime, *, mine: bool = False) -> list[dict]:
-    """F2: the office's done leak repairs with no leak test date, hence no follow-up yet (`mine`: those
-    whose request I took — their follow-up will be mine, C4)."""
-    if staff.role not in LEAK_TEST_ROLES:
-        return []
-    orders = await leaks_without_test(staff.office_id, now)
-    return [o for o in orders if o["owner"] == staff.id] if mine else orders
-
-
-def _leak_section(orders: list[dict], staff: CurrentStaff) -> list[dict]:
-    if not orders:
-        return []
-    items = [
-        {
-            "text": _("Leak test date missing: Order No. %(n)s %(what)s", n=o["seq"], what=o["description"][:30]),
-            "meta": utc(o["completed_at"]).astimezone(_tz(staff)).strftime("%m-%d"),
-            "flag": "warn",
-        }
-        for o in orders[:5]
-    ]
-    return [{"title": _("Leak test date missing"), "href": "/followups/leak-tests", "items": items, "empty": ""}]
 
 
 async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:

@@ -103,6 +103,10 @@ def _unit_from_search(text: str, units: list[dict]) -> int | None:
     return None
 
 
+async def _unit_of(staff: CurrentStaff, search: str) -> int | None:
+    return _unit_from_search(search, await service.unit_directory(staff.office_id))
+
+
 def _plain(data: dict[str, Any], *drop: str) -> dict[str, Any]:
     """A plain form without its file inputs (photos travel only with JavaScript) and `drop`ped fields."""
     return {k: v for k, v in data.items() if k not in ("photos", *drop)}
@@ -112,11 +116,7 @@ def _plain(data: dict[str, Any], *drop: str) -> dict[str, Any]:
 async def intake_submit(request: Request, staff: CurrentStaff, data: Form) -> Response | Template:
     """Plain-form fallback of `request.create`."""
     search = str(data.get("_unit_search") or "")
-    unit_id = (
-        None
-        if str(data.get("unit_id") or "").strip()
-        else _unit_from_search(search, await service.unit_directory(staff.office_id))
-    )
+    unit_id = None if str(data.get("unit_id") or "").strip() else await _unit_of(staff, search)
 
     async def again(outcome: FormOutcome) -> Template:
         values = outcome.values | {"_unit_search": search.strip()}
@@ -248,8 +248,14 @@ async def order_action(
     async def again(outcome: FormOutcome) -> Template:
         errors = {f"{action}.{k or ''}": v for k, v in outcome.errors.items()}
         values = outcome.values | {k: v for k, v in data.items() if k.startswith("qty_")}
-        context = await _order_context(staff, order_id)
-        return page(request, "work/order.html", errors=errors, values=values, form=action, **context)
+        return page(
+            request,
+            "work/order.html",
+            errors=errors,
+            values=values,
+            form=action,
+            **await _order_context(staff, order_id),
+        )
 
     done = f"/work/orders/{order_id}"
     return await submit_form(staff, ACTIONS[action], form, done=done, again=again, order_id=order_id, **lines)

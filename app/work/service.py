@@ -29,11 +29,11 @@ from app.work._common import (
     now,
     yuan,
 )
+from app.work._directory import assignees, unit_directory
 from app.work._home import default_order_view, default_request_view, home_sections
 from app.work._reading import (
     ORDER_VIEWS,
     REQUEST_VIEWS,
-    assignees,
     get_order,
     get_request,
     history,
@@ -41,7 +41,6 @@ from app.work._reading import (
     list_orders,
     list_requests,
     recent_requests,
-    unit_directory,
 )
 from app.work._reads import (
     DONE_STATES,
