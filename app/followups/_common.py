@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo
 
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden
@@ -56,20 +55,20 @@ def utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def end_of_day(day: date, tz: ZoneInfo) -> datetime:
+def end_of_day(day: date, tz: tzinfo) -> datetime:
     """The end of a local day (the next midnight), as an aware UTC time: a task due that day."""
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
 
 
-def local_day(value: datetime, tz: ZoneInfo) -> date:
+def local_day(value: datetime, tz: tzinfo) -> date:
     return utc(value).astimezone(tz).date()
 
 
-def day_start(day: date, tz: ZoneInfo) -> datetime:
+def day_start(day: date, tz: tzinfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
 
-def week_bounds(now: datetime, tz: ZoneInfo) -> tuple[date, date]:
+def week_bounds(now: datetime, tz: tzinfo) -> tuple[date, date]:
     """The previous local week, Monday to the next Monday (exclusive)."""
     today = local_day(now, tz)
     this_monday = today - timedelta(days=today.weekday())
@@ -84,7 +83,7 @@ def quarter_start(year: int, quarter: int) -> date:
     return date(year, 3 * (quarter - 1) + 1, 1)
 
 
-def previous_quarter(now: datetime, tz: ZoneInfo) -> tuple[int, int, date, date]:
+def previous_quarter(now: datetime, tz: tzinfo) -> tuple[int, int, date, date]:
     year, q = quarter_of(local_day(now, tz))
     end = quarter_start(year, q)
     py, pq = (year, q - 1) if q > 1 else (year - 1, 4)
@@ -96,7 +95,7 @@ def next_quarter_label(label: str) -> str:
     return f"{year}-Q{q + 1}" if q < 4 else f"{year + 1}-Q1"
 
 
-def month_bounds(month: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+def month_bounds(month: str, tz: tzinfo) -> tuple[datetime, datetime]:
     """A "YYYY-MM" month of the office's calendar as a UTC range."""
     year, mon = int(month[:4]), int(month[5:7])
     start = date(year, mon, 1)
