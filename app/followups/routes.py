@@ -79,7 +79,7 @@ async def followups_page(
     view = view or ("mine" if staff.role in FOLLOWUP_ROLES else "open")
     since, until = _period(staff, month)
     tasks = await service.list_tasks(staff, view, now(), office=office, since=since, until=until, rule=rule)
-    context = {"tasks": tasks, "view": view, "month": month or "", "tz": staff.tz}
+    context: dict[str, Any] = {"tasks": tasks, "view": view, "month": month or "", "tz": staff.tz}
     if is_htmx(request):
         return page(request, "followups/_tasks.html", **context)
     return page(
@@ -159,7 +159,13 @@ async def complaints_page(
 ) -> Template:
     """Complaints with their 3-day countdown (C3), most urgent first."""
     since, until = _period(staff, month)
-    filters = {"office": office, "since": since, "until": until, "classification": classification, "building": building}
+    filters: dict[str, Any] = {
+        "office": office,
+        "since": since,
+        "until": until,
+        "classification": classification,
+        "building": building,
+    }
     rows = await complaints.list_complaints(staff, view, now(), **filters)
     template = "followups/_complaints.html" if is_htmx(request) else "followups/complaints.html"
     return page(request, template, complaints=rows, view=view, tz=staff.tz)
@@ -253,7 +259,7 @@ async def consultation_topics(request: Request, staff: CurrentStaff, data: Form)
     except FormErrors as exc:
         quarter = str(data.get("from_quarter") or consultations.quarter_label(now(), staff.tz))
         summary = await consultations.quarterly_summary(staff, quarter)
-        context = {"s": summary, "tz": staff.tz, "errors": exc.errors, "values": exc.values}
+        context: dict[str, Any] = {"s": summary, "tz": staff.tz, "errors": exc.errors, "values": exc.values}
         return page(request, "followups/consultation_summary.html", status_code=422, **context)
     await consultations.decide_topics(staff, form.quarter, form.topics, now())
     return Redirect(f"/consultations/summary?quarter={data.get('from_quarter', '')}", status_code=303)
