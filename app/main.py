@@ -33,6 +33,7 @@ from app.openapi import openapi_config
 from app.patrols import routes as patrols
 from app.patrols._weekly import start_weekly, stop_weekly
 from app.pwa import routes as pwa
+from app.reports import routes as reports
 from app.roster import routes as roster
 from app.settings import ROOT, Settings, get_settings
 from app.sync import registry
@@ -65,6 +66,14 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *complaint_mutations,
         *consultation_mutations,
     )
+
+
+def _install_hooks() -> None:
+    """What a domain adds to one below it, wired here so the lower one imports nothing above it."""
+    from app.followups import complaints, consultations
+    from app.work import hooks as work_hooks
+
+    work_hooks.install(request_taken=(consultations.log_from_intake,), countdowns=complaints.countdowns)
 
 
 def _template_config() -> TemplateConfig:
@@ -160,6 +169,7 @@ def create_app(
     only when the app manages its pool; tests drive `app.alerts.queue.drain_once` themselves)."""
     settings = settings or get_settings()
     registry.install(mutation_kinds())
+    _install_hooks()
     worker = (settings.alerts_worker and manage_pool) if alerts_worker is None else alerts_worker
     static = create_static_files_router(
         path="/static",
@@ -181,6 +191,7 @@ def create_app(
             *alerts.ROUTES,
             *work.ROUTES,
             *followups.ROUTES,
+            *reports.ROUTES,
             *pwa.ROUTES,
             static,
         ],

@@ -187,6 +187,18 @@ async def escalate_due(now: datetime | None = None, limit: int = 50) -> int:
 # --- acknowledgement ----------------------------------------------------------------------------
 
 
+async def open_alerts_from(office_id: int, kinds: Sequence[str], source_prefix: str) -> list[UUID]:
+    """The open alerts of `kinds` an office raised from one source (e.g. `work_order:<id>:`), for the
+    domain that raised them to answer them through `acknowledge`."""
+    rows = await Alert.select(Alert.id).where(
+        (Alert.office == office_id)
+        & Alert.kind.is_in(list(kinds))
+        & (Alert.status == "open")
+        & Alert.source.like(f"{source_prefix}%")
+    )
+    return [row["id"] for row in rows]
+
+
 async def acknowledge(staff: CurrentStaff, alert_id: UUID, note: str = "", now: datetime | None = None) -> bool:
     """Acknowledge an alert: the ladder stops (W6). True when this acknowledgement stopped it;
     a later one (someone else was first) is recorded too, with its note, and changes nothing else."""

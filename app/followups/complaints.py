@@ -10,15 +10,16 @@ its taker is its owner. What app.work does not keep (classification, visit, answ
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from uuid import UUID
-from zoneinfo import ZoneInfo
+
+import msgspec
 
 from app.alerts.kinds import KINDS, RECIPIENTS, Kind, LadderStep
 from app.alerts.service import raise_alert
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, RuleViolation, check_found
-from app.followups._common import CLASSIFICATIONS, READERS, SEVERITIES, utc
+from app.followups._common import CLASSIFICATIONS, READERS, SEVERITIES, office_ids, utc
 from app.followups.schemas import ComplaintAnswer, ComplaintClassify, ComplaintVisit
 from app.followups.tables import Complaint
 from app.i18n import _, lazy
@@ -26,10 +27,8 @@ from app.org.departments import DEPARTMENTS
 from app.org.service import office_ids_visible_to
 from app.sync import registry
 from app.sync.registry import ApplyContext
-from app.work._common import INTAKE_ROLES
-from app.work._common import READERS as REQUEST_READERS
+from app.work import service as work
 from app.work.schemas import RequestClose, RequestCloseData
-from app.work.tables import ServiceRequest
 
 ANSWER_WITHIN = timedelta(days=3)  # C3
 WARN_BEFORE = timedelta(hours=12)  # "about to lapse"
@@ -72,20 +71,11 @@ KINDS.setdefault(
 
 async def _complaint_for_change(ctx: ApplyContext, request_id: UUID) -> dict:
     staff = ctx.staff
-    if staff.role not in INTAKE_ROLES:
+    if staff.role not in work.INTAKE_ROLES:
         raise RuleViolation("forbidden", _("Your role does not handle complaints."))
-    row = (
-        await ServiceRequest.select(
-            ServiceRequest.id,
-            ServiceRequest.kind,
-            ServiceRequest.owner,
-            ServiceRequest.state,
-            ServiceRequest.description,
-        )
-        .where((ServiceRequest.id == request_id) & (ServiceRequest.office == staff.office_id))
-        .first()
-    )
-    if row is None or row["kind"] != "complaint":
+    found = await work.complaint_requests([staff.office_id], ids=[request_id])
+    row: dict = msgspec.structs.asdict(found[0]) if found else {}
+    if not row:
         raise RuleViolation("complaint_not_found", _("This complaint is not on the server (or not in your office)."))
     if row["owner"] != staff.id and staff.role not in ON_BEHALF:
         raise RuleViolation("not_owner", _("Only its first responder (or a supervisor) handles this complaint (C4)."))
@@ -129,7 +119,7 @@ async def apply_visit(ctx: ApplyContext, m: ComplaintVisit) -> None:
     data = m.data
     await _complaint_for_change(ctx, data.request_id)
     try:
-        visited = datetime.fromisoformat(data.visited_at).replace(tzinfo=ZoneInfo(ctx.staff.office_time_zone))
+        visited = datetime.fromisoformat(data.visited_at).replace(tzinfo=ctx.staff.tz)
     except ValueError as exc:
         raise RuleViolation("bad_time", _("Enter a valid date and time."), field="visited_at") from exc
     head = data.head_name.strip()
@@ -185,14 +175,12 @@ async def check_deadlines(office_id: int, now: datetime) -> list[UUID]:
     """C3: alert the owner and the supervisor when an unanswered complaint is within 12 hours of its
     3-day limit, and again when it has lapsed. Idempotent: one alert per complaint and stage."""
     now = utc(now)
-    rows = await ServiceRequest.select(
-        ServiceRequest.id, ServiceRequest.owner, ServiceRequest.recorded_at, ServiceRequest.description
-    ).where(
-        (ServiceRequest.office == office_id)
-        & (ServiceRequest.kind == "complaint")
-        & (ServiceRequest.state != "closed")
-        & (ServiceRequest.recorded_at <= now - (ANSWER_WITHIN - WARN_BEFORE))
-    )
+    rows = [
+        msgspec.structs.asdict(r)
+        for r in await work.complaint_requests(
+            [office_id], state="open", recorded_before=now - (ANSWER_WITHIN - WARN_BEFORE)
+        )
+    ]
     if not rows:
         return []
     answered = {
@@ -232,7 +220,7 @@ async def check_deadlines(office_id: int, now: datetime) -> list[UUID]:
 COMPLAINT_VIEWS = ("open", "lapsed", "closed", "all")
 
 
-def _decorate(row: dict, detail: dict | None, now: datetime, tz: ZoneInfo) -> dict:
+def _decorate(row: dict, detail: dict | None, now: datetime, tz: tzinfo) -> dict:
     detail = detail or {}
     row["detail"] = detail
     row["due_at"] = utc(row["recorded_at"]) + ANSWER_WITHIN
@@ -246,23 +234,6 @@ def _decorate(row: dict, detail: dict | None, now: datetime, tz: ZoneInfo) -> di
     row["severity_label"] = SEVERITIES.get(detail.get("severity", "minor"), "")
     row["recorded_local"] = utc(row["recorded_at"]).astimezone(tz)
     return row
-
-
-_COLUMNS = (
-    ServiceRequest.id,
-    ServiceRequest.office,
-    ServiceRequest.description,
-    ServiceRequest.resident_name,
-    ServiceRequest.resident_phone,
-    ServiceRequest.location,
-    ServiceRequest.state,
-    ServiceRequest.owner,
-    ServiceRequest.owner.display_name.as_alias("owner_name"),
-    ServiceRequest.recorded_at,
-    ServiceRequest.closed_at,
-    ServiceRequest.unit.number.as_alias("unit_number"),
-    ServiceRequest.unit.building.name.as_alias("building"),
-)
 
 
 async def list_complaints(
@@ -279,25 +250,22 @@ async def list_complaints(
     """Complaints with their countdown to the 3-day answer (C3); filters back the figures' links."""
     if staff.role not in READERS:
         raise Forbidden()
-    from app.followups.service import scope
-
-    query = ServiceRequest.select(*_COLUMNS).where(ServiceRequest.kind == "complaint")
-    if (cond := scope(staff, ServiceRequest.office, office)) is not None:
-        query = query.where(cond)
-    if view == "open" or view == "lapsed":
-        query = query.where(ServiceRequest.state != "closed")
-    elif view == "closed":
-        query = query.where(ServiceRequest.state == "closed")
-    if since is not None and until is not None:
-        query = query.where((ServiceRequest.recorded_at >= since) & (ServiceRequest.recorded_at < until))
-    if building:
-        query = query.where(ServiceRequest.unit.building.name == building)
-    rows = await query.order_by(ServiceRequest.recorded_at, ascending=False).limit(500)
+    state = "open" if view in ("open", "lapsed") else "closed" if view == "closed" else ""
+    bounded = since is not None and until is not None
+    found = await work.complaint_requests(
+        office_ids(staff, office),
+        state=state,
+        since=since if bounded else None,
+        until=until if bounded else None,
+        building=building,
+        limit=500,
+    )
+    rows = [msgspec.structs.asdict(r) for r in found]
     details = {
         d["request"]: d
         for d in await Complaint.select().where(Complaint.request.is_in([r["id"] for r in rows] or [uuid.uuid4()]))
     }
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     result = [_decorate(r, details.get(r["id"]), now, tz) for r in rows]
     if classification:
         result = [r for r in result if (r["detail"].get("classification") or "unclassified") == classification]
@@ -311,13 +279,8 @@ async def list_complaints(
 async def get_complaint(staff: CurrentStaff, request_id: UUID, now: datetime) -> dict:
     if staff.role not in READERS:
         raise Forbidden()
-    ids = office_ids_visible_to(staff)
-    query = ServiceRequest.select(*_COLUMNS).where(
-        (ServiceRequest.id == request_id) & (ServiceRequest.kind == "complaint")
-    )
-    if ids is not None:
-        query = query.where(ServiceRequest.office.is_in(ids))
-    row = check_found(await query.first())
+    found = await work.complaint_requests(office_ids_visible_to(staff), ids=[request_id])
+    row = msgspec.structs.asdict(check_found(found[0] if found else None))
     detail = (
         await Complaint.select(
             *Complaint.all_columns(), Complaint.answered_by.display_name.as_alias("answered_by_name")
@@ -325,11 +288,11 @@ async def get_complaint(staff: CurrentStaff, request_id: UUID, now: datetime) ->
         .where(Complaint.request == request_id)
         .first()
     )
-    row = _decorate(row, detail, now, ZoneInfo(staff.office_time_zone))
+    row = _decorate(row, detail, now, staff.tz)
     row["can_handle"] = (
         row["office"] == staff.office_id
         and row["state"] != "closed"
-        and staff.role in INTAKE_ROLES
+        and staff.role in work.INTAKE_ROLES
         and (row["owner"] == staff.id or staff.role in ON_BEHALF)
     )
     row["can_close"] = row["can_handle"] and (row["detail"].get("severity") != "major" or staff.role in ON_BEHALF)
@@ -339,20 +302,16 @@ async def get_complaint(staff: CurrentStaff, request_id: UUID, now: datetime) ->
 async def countdowns(staff: CurrentStaff, request_ids: list[UUID], now: datetime) -> dict[UUID, dict]:
     """C3: the 3-day countdowns (by `_decorate`) of the complaints among these requests, for a list of
     another module — app.work's requests — so the rule is computed here only."""
-    if not request_ids or staff.role not in REQUEST_READERS:
+    if not request_ids or staff.role not in work.READERS:
         return {}
-    query = ServiceRequest.select(*_COLUMNS).where(
-        ServiceRequest.id.is_in(request_ids) & (ServiceRequest.kind == "complaint")
-    )
-    if (ids := office_ids_visible_to(staff)) is not None:
-        query = query.where(ServiceRequest.office.is_in(ids))
-    rows = await query
+    found = await work.complaint_requests(office_ids_visible_to(staff), ids=list(request_ids))
+    rows = [msgspec.structs.asdict(r) for r in found]
     details = (
         {d["request"]: d for d in await Complaint.select().where(Complaint.request.is_in([r["id"] for r in rows]))}
         if rows
         else {}
     )
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     return {r["id"]: _decorate(r, details.get(r["id"]), now, tz) for r in rows}
 
 

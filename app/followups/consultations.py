@@ -4,9 +4,8 @@ which the supervisor chooses next quarter's notice-board topics (recorded)."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, RuleViolation
@@ -65,14 +64,14 @@ async def log_from_intake(
     await _insert(ctx, uuid.uuid5(request_id, "consultation"), topic, text, "", utc(at))
 
 
-def quarter_range(label: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+def quarter_range(label: str, tz: tzinfo) -> tuple[datetime, datetime]:
     year, q = int(label[:4]), int(label[-1])
     start = quarter_start(year, q)
     end = quarter_start(year + (q == 4), q % 4 + 1)
     return day_start(start, tz), day_start(end, tz)
 
 
-def quarter_label(now: datetime, tz: ZoneInfo) -> str:
+def quarter_label(now: datetime, tz: tzinfo) -> str:
     local = utc(now).astimezone(tz)
     return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
 
@@ -102,7 +101,7 @@ async def quarterly_summary(staff: CurrentStaff, label: str) -> dict:
     """Q1: the quarter's questions grouped by topic, most asked first, with the topics chosen for the next quarter."""
     if staff.role not in READERS:
         raise Forbidden()
-    tz = ZoneInfo(staff.office_time_zone)
+    tz = staff.tz
     since, until = quarter_range(label, tz)
     rows = await (
         Consultation.select(Consultation.topic, Consultation.question, Consultation.answer)

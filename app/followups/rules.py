@@ -28,18 +28,19 @@ from __future__ import annotations
 import random
 import secrets
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from uuid import UUID
-from zoneinfo import ZoneInfo
+
+import msgspec
 
 from app.auth.tables import Staff
+from app.clock import zone
 from app.db import is_postgres, write_transaction
 from app.followups._common import day_start, end_of_day, local_day, previous_quarter, utc, week_bounds
 from app.followups.tables import Complaint, FollowupDraw, FollowupTask, LeakTest, Rectification
 from app.org.tables import Office
-from app.work.tables import ServiceRequest, WorkOrder
+from app.work import service as work
 
-DONE_STATES = ["completed", "resolved"]
 SUPERVISOR_FEN = 20_000  # F4: 200 yuan
 RATES = {"F3": 30, "F4": 60, "F5": 20}  # percent
 HORIZON = timedelta(days=45)  # per-record rules look back this far (a leak test may come days later)
@@ -77,7 +78,7 @@ async def _first_of_role(office_id: int, role: str) -> int | None:
 class _Generator:
     """Collects the tasks of one run; keys already present are skipped in one query at the end."""
 
-    def __init__(self, office_id: int, tz: ZoneInfo, now: datetime) -> None:
+    def __init__(self, office_id: int, tz: tzinfo, now: datetime) -> None:
         self.office_id, self.tz, self.now = office_id, tz, now
         self.tasks: dict[str, dict] = {}
         self.roles: dict[str, int | None] = {}
@@ -135,24 +136,8 @@ class _Generator:
         return new
 
 
-def _done_orders(office_id: int, since: datetime, until: datetime):
-    return WorkOrder.select(
-        WorkOrder.id,
-        WorkOrder.request,
-        WorkOrder.category,
-        WorkOrder.paid,
-        WorkOrder.completed_at,
-        WorkOrder.charges_total_fen,
-        WorkOrder.request.owner.as_alias("owner"),
-        WorkOrder.seq,
-        WorkOrder.request.description.as_alias("description"),
-        WorkOrder.request.unit.number.as_alias("unit_number"),
-    ).where(
-        (WorkOrder.office == office_id)
-        & WorkOrder.state.is_in(DONE_STATES)
-        & (WorkOrder.completed_at >= since)
-        & (WorkOrder.completed_at < until)
-    )
+async def _done_orders(office_id: int, since: datetime, until: datetime) -> list[dict]:
+    return [msgspec.structs.asdict(o) for o in await work.done_orders([office_id], since, until)]
 
 
 async def _rectification_orders(office_id: int) -> dict[UUID, dict]:
@@ -205,13 +190,7 @@ async def _per_record(gen: _Generator, rectifications: dict[UUID, dict]) -> None
         else:  # F2: safety facilities and other repairs within 2 days
             await gen.add_personal("F2", order["request"], order["id"], gen.due_after(done, 2), order["owner"])
 
-    complaints = await ServiceRequest.select(
-        ServiceRequest.id, ServiceRequest.owner, ServiceRequest.closed_at, ServiceRequest.recorded_at
-    ).where(
-        (ServiceRequest.office == office_id)
-        & (ServiceRequest.kind == "complaint")
-        & (ServiceRequest.recorded_at >= now - HORIZON)
-    )
+    complaints = await work.complaint_requests([office_id], since=now - HORIZON)
     answered = {
         r["request"]: r["answered_at"]
         for r in await Complaint.select(Complaint.request, Complaint.answered_at).where(
@@ -219,9 +198,9 @@ async def _per_record(gen: _Generator, rectifications: dict[UUID, dict]) -> None
         )
     }
     for c in complaints:  # F1: every complaint, once the resident has had the answer
-        when = answered.get(c["id"]) or c["closed_at"]
+        when = answered.get(c.id) or c.closed_at
         if when is not None and utc(when) <= now:
-            await gen.add_personal("F1", c["id"], None, gen.due_after(utc(when), 2), c["owner"])
+            await gen.add_personal("F1", c.id, None, gen.due_after(utc(when), 2), c.owner)
 
 
 async def _sample(
@@ -342,7 +321,7 @@ async def generate_followups(office_id: int, now: datetime) -> list[dict]:
     office = await Office.select(Office.time_zone).where(Office.id == office_id).first()
     if office is None:
         return []
-    gen = _Generator(office_id, ZoneInfo(office["time_zone"] or "Asia/Shanghai"), now)
+    gen = _Generator(office_id, zone(office["time_zone"] or "Asia/Shanghai"), now)
     async with write_transaction():
         if is_postgres():  # one generator per office at a time, whichever instance runs it
             await FollowupTask.raw("SELECT pg_advisory_xact_lock(7008, {})", office_id)

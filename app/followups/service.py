@@ -14,19 +14,39 @@ from uuid import UUID
 
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, RuleViolation, check_found
-from app.followups import complaints as _complaints  # registers the complaint mutations
-from app.followups import consultations as _consultations  # noqa: F401 — registers consultation.log
-from app.followups._common import FOLLOWUP_ROLES, LEAK_TEST_ROLES, READERS, RECORD_ON_BEHALF, RULES, utc
-from app.followups.rules import generate_followups, leaks_without_test, verify_draw
+from app.followups import complaints as _complaints
+from app.followups._common import (
+    CLASSIFICATIONS,
+    FIGURE_READERS,
+    FOLLOWUP_ROLES,
+    METHODS,
+    READERS,
+    RECORD_ON_BEHALF,
+    RULES,
+    figure_offices,
+    month_bounds,
+    month_of,
+    scope,
+    utc,
+)
+from app.followups._figure_reads import (  # re-exported: the figures' reads (app.reports)
+    complaint_details,
+    due_or_done,
+    overdue_task_count,
+    rated_task_states,
+    satisfaction_answers,
+    tasks_made,
+)
+from app.followups._figure_reads import satisfaction_records as satisfaction_record_rows
+from app.followups._leaks import _leak_section, leak_orders, missing_leak_tests, record_leak_test
+from app.followups.rules import generate_followups, verify_draw
 from app.followups.schemas import FollowupRecordMutation
-from app.followups.tables import FollowupDraw, FollowupRecord, FollowupTask, LeakTest, Rectification
+from app.followups.tables import FollowupDraw, FollowupRecord, FollowupTask, Rectification
 from app.i18n import _, lazy
-from app.org.service import office_ids_visible_to
 from app.sync import registry
 from app.sync.registry import ApplyContext
-from app.work._common import CATEGORIES
+from app.work import service as work
 from app.work.schemas import RequestCreate, RequestCreateData, WorkOrderIssue, WorkOrderIssueData
-from app.work.tables import ServiceRequest, WorkOrder
 
 __all__ = ["generate_followups", "verify_draw"]
 TASK_VIEWS = ("mine", "open", "overdue", "done")
@@ -54,25 +74,13 @@ async def _task_for_record(ctx: ApplyContext, task_id: UUID) -> dict:
 
 async def _rectify(ctx: ApplyContext, m: FollowupRecordMutation, task: dict, words: str) -> None:
     """F6: a linked work order with a deadline, through app.work's own mutations (its rules apply)."""
-    origin = (
-        await ServiceRequest.select(
-            ServiceRequest.id,
-            ServiceRequest.kind,
-            ServiceRequest.category,
-            ServiceRequest.unit,
-            ServiceRequest.location,
-            ServiceRequest.resident_name,
-            ServiceRequest.resident_phone,
-        )
-        .where(ServiceRequest.id == task["request"])
-        .first()
-    )
+    origin = await work.request_origin(task["request"])
     assert origin is not None
     assignee = None
     if task["work_order"] is not None:
-        order = await WorkOrder.select(WorkOrder.assignee).where(WorkOrder.id == task["work_order"]).first()
-        assignee = order["assignee"] if order else None
-    category = origin["category"] if origin["category"] in CATEGORIES else "other"
+        order = await work.order_brief(task["work_order"])
+        assignee = order.assignee if order else None
+    category = origin.category if origin.category in work.CATEGORIES else "other"
     # Deterministic ids: the same follow-up record always makes the same rectification.
     request_id = uuid.uuid5(m.id, "rectification-request")
     order_id = uuid.uuid5(m.id, "rectification-order")
@@ -84,10 +92,10 @@ async def _rectify(ctx: ApplyContext, m: FollowupRecordMutation, task: dict, wor
             channel="phone",
             kind="repair",
             category=category,
-            unit_id=origin["unit"],
-            location=origin["location"] or ("" if origin["unit"] else _("See the original record")),
-            resident_name=origin["resident_name"],
-            resident_phone=origin["resident_phone"],
+            unit_id=origin.unit,
+            location=origin.location or ("" if origin.unit else _("See the original record")),
+            resident_name=origin.resident_name,
+            resident_phone=origin.resident_phone,
             description=description,
         ),
     )
@@ -105,7 +113,8 @@ async def _rectify(ctx: ApplyContext, m: FollowupRecordMutation, task: dict, wor
         # The technician of the first order has left: the order goes to the engineering lead's queue.
         issue.data.assignee_id = None
         await registry.apply_fn("work_order.issue")(ctx, issue)
-    due = await WorkOrder.select(WorkOrder.due_at).where(WorkOrder.id == order_id).first()
+    due = await work.order_brief(order_id)
+    assert due is not None
     await Rectification.insert(
         Rectification(
             office=ctx.staff.office_id,
@@ -114,7 +123,7 @@ async def _rectify(ctx: ApplyContext, m: FollowupRecordMutation, task: dict, wor
             origin_request=task["request"],
             request=request_id,
             work_order=order_id,
-            deadline=due["due_at"],
+            deadline=due.due_at,
             created_at=ctx.received_at,
         )
     )
@@ -170,6 +179,25 @@ async def apply_record(ctx: ApplyContext, m: FollowupRecordMutation) -> None:
         await _rectify(ctx, m, task, words)
 
 
+__all__ = [
+    "CLASSIFICATIONS",
+    "FIGURE_READERS",
+    "METHODS",
+    "RULES",
+    "complaint_details",
+    "figure_offices",
+    "leak_orders",
+    "missing_leak_tests",
+    "month_bounds",
+    "month_of",
+    "overdue_task_count",
+    "rated_task_states",
+    "record_leak_test",
+    "satisfaction_answers",
+    "satisfaction_record_rows",
+    "tasks_made",
+]
+
 MUTATIONS = (registry.MutationKind(FollowupRecordMutation, apply_record, label=lazy("Follow-up recorded")),)
 
 
@@ -200,22 +228,6 @@ _TASK_COLUMNS = (
     FollowupTask.work_order.category.as_alias("category"),
     FollowupTask.work_order.completed_at.as_alias("completed_at"),
 )
-
-
-def scope(staff: CurrentStaff, column, office: int | None = None):
-    """The office condition of a query: the staff member's office, or (qa) one or every office."""
-    ids = office_ids_visible_to(staff)
-    if office is not None:
-        if ids is not None and office not in ids:
-            raise Forbidden()
-        return column == office
-    return column.is_in(ids) if ids is not None else None
-
-
-def due_or_done(now: datetime):
-    """K1: the tasks the follow-up rate counts — done, or past their due time at `now`; one not due
-    yet is not missed. The rate and its link (view "rated") both use this."""
-    return (FollowupTask.state == "done") | (FollowupTask.due_at < now)
 
 
 def decorate(task: dict, now: datetime) -> dict:
@@ -317,87 +329,6 @@ async def list_draws(staff: CurrentStaff, office: int | None = None) -> list[dic
     return rows
 
 
-# --- leak tests (F2) -------------------------------------------------------------------------------
-
-
-async def leak_orders(staff: CurrentStaff, now: datetime) -> list[dict]:
-    """Done leak repairs of the office and their leak test dates (missing ones first)."""
-    if staff.role not in LEAK_TEST_ROLES:
-        raise Forbidden()
-    orders = await (
-        WorkOrder.select(
-            WorkOrder.id,
-            WorkOrder.seq,
-            WorkOrder.completed_at,
-            WorkOrder.request.description.as_alias("description"),
-            WorkOrder.request.unit.number.as_alias("unit_number"),
-        )
-        .where(
-            (WorkOrder.office == staff.office_id)
-            & (WorkOrder.category == "leaks")
-            & WorkOrder.state.is_in(["completed", "resolved"])
-            & (WorkOrder.completed_at >= now - timedelta(days=60))
-        )
-        .order_by(WorkOrder.completed_at, ascending=False)
-    )
-    tests = {
-        r["work_order"]: r["tested_on"]
-        for r in await LeakTest.select(LeakTest.work_order, LeakTest.tested_on).where(
-            LeakTest.office == staff.office_id
-        )
-    }
-    for order in orders:
-        order["tested_on"] = tests.get(order["id"])
-    return sorted(orders, key=lambda o: o["tested_on"] is not None)
-
-
-async def record_leak_test(staff: CurrentStaff, order_id: UUID, tested_on) -> None:
-    """F2: the leak test date of a leak repair (once; a correction replaces it before the follow-up exists)."""
-    if staff.role not in LEAK_TEST_ROLES:
-        raise Forbidden()
-    order = check_found(
-        await WorkOrder.select(WorkOrder.id, WorkOrder.category, WorkOrder.completed_at)
-        .where((WorkOrder.id == order_id) & (WorkOrder.office == staff.office_id))
-        .first()
-    )
-    if order["category"] != "leaks":
-        raise RuleViolation("not_leak", _("Only leak repairs have a leak test."), field="tested_on")
-    if await FollowupTask.exists().where(FollowupTask.key == f"F2:{order_id}"):
-        raise RuleViolation("followup_exists", _("Its follow-up is already scheduled."), field="tested_on")
-    existing = await LeakTest.select(LeakTest.id).where(LeakTest.work_order == order_id).first()
-    if existing:
-        await LeakTest.update({LeakTest.tested_on: tested_on, LeakTest.recorded_by: staff.id}).where(
-            LeakTest.id == existing["id"]
-        )
-    else:
-        await LeakTest.insert(
-            LeakTest(office=staff.office_id, work_order=order_id, tested_on=tested_on, recorded_by=staff.id)
-        )
-
-
-async def missing_leak_tests(staff: CurrentStaff, now: datetime, *, mine: bool = False) -> list[dict]:
-    """F2: the office's done leak repairs with no leak test date, hence no follow-up yet (`mine`: those
-    whose request I took — their follow-up will be mine, C4)."""
-    if staff.role not in LEAK_TEST_ROLES:
-        return []
-    orders = await leaks_without_test(staff.office_id, now)
-    return [o for o in orders if o["owner"] == staff.id] if mine else orders
-
-
-def _leak_section(orders: list[dict], staff: CurrentStaff) -> list[dict]:
-    if not orders:
-        return []
-    items = [
-        {
-            "text": _("Leak test date missing: Order No. %(n)s %(what)s", n=o["seq"], what=o["description"][:30]),
-            "meta": utc(o["completed_at"]).astimezone(_tz(staff)).strftime("%m-%d"),
-            "flag": "warn",
-        }
-        for o in orders[:5]
-    ]
-    return [{"title": _("Leak test date missing"), "href": "/followups/leak-tests", "items": items, "empty": ""}]
-
-
 async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
     """My follow-ups (open, overdue first), my leak repairs waiting for a leak test date (F2) and
     complaints close to their 3-day limit (C3)."""
@@ -425,6 +356,4 @@ async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
 
 
 def _tz(staff: CurrentStaff):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(staff.office_time_zone)
+    return staff.tz

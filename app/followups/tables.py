@@ -5,7 +5,7 @@ them by id and keep what app.work does not have (the leak test date of an order,
 was classified and answered, C1–C3).
 """
 
-from piccolo.columns import JSON, UUID, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, UUID, Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -17,6 +17,8 @@ from app.work.tables import ServiceRequest, WorkOrder
 class FollowupDraw(Table):
     """A seeded sample (F3, F4, F5): the population it drew from, the seed, the quota and what it chose.
     Re-running `random.Random(seed).sample(sorted(population), k)` gives the same choice (audit)."""
+
+    id = Serial(primary_key=True)
 
     office = ForeignKey(references=Office, null=False, index=True)
     key = Varchar(length=80, unique=True)  # "<office>:<rule>:<period>", then ":<n>" for the n-th (top-up) draw
@@ -68,6 +70,8 @@ class FollowupRecord(Table):
 class Rectification(Table):
     """F6: a not-satisfied follow-up reopens rectification — a linked work order with a deadline."""
 
+    id = Serial(primary_key=True)
+
     office = ForeignKey(references=Office, null=False, index=True)
     record = ForeignKey(references=FollowupRecord, null=False, unique=True)
     task = ForeignKey(references=FollowupTask, null=False)
@@ -81,6 +85,8 @@ class Rectification(Table):
 class LeakTest(Table):
     """F2: the leak test (闭水试验) of a leak repair; its follow-up is due 3 days after it."""
 
+    id = Serial(primary_key=True)
+
     office = ForeignKey(references=Office, null=False, index=True)
     work_order = ForeignKey(references=WorkOrder, null=False, unique=True)
     tested_on = Date()
@@ -91,6 +97,8 @@ class LeakTest(Table):
 class Complaint(Table):
     """How a complaint (a request of kind "complaint", app.work) is handled (C1–C3); its owner is the
     request's first responder (C4)."""
+
+    id = Serial(primary_key=True)
 
     office = ForeignKey(references=Office, null=False, index=True)
     request = ForeignKey(references=ServiceRequest, null=False, unique=True)
@@ -121,6 +129,8 @@ class Consultation(Table):
 
 class NoticeTopics(Table):
     """Q1: the notice-board topics the supervisor chose for a quarter from the previous one's summary."""
+
+    id = Serial(primary_key=True)
 
     office = ForeignKey(references=Office, null=False, index=True)
     quarter = Varchar(length=8)  # the quarter the topics are for, e.g. 2027-Q1

@@ -126,7 +126,7 @@ def now() -> datetime:
 
 
 def tz_of(staff: CurrentStaff) -> ZoneInfo:
-    return ZoneInfo(staff.office_time_zone)
+    return staff.tz
 
 
 def require(staff: CurrentStaff, roles: frozenset[str], message: str | None = None) -> None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from app.alerts.service import acknowledge, raise_alert
-from app.alerts.tables import Alert
+from app.alerts.service import acknowledge, open_alerts_from, raise_alert
 from app.errors import RuleViolation
 from app.i18n import _
 from app.sync.registry import ApplyContext
@@ -96,14 +95,8 @@ async def escalated(ctx: ApplyContext, change_id: UUID, order_id: UUID, note: st
 async def answered(ctx: ApplyContext, order_id: UUID, note: str) -> None:
     """W5: the next step on the order (dispatch, escalate, resolve) answers its open cannot-fix or
     escalation alert, so the ladder does not call the manager about what is already in hand."""
-    rows = await Alert.select(Alert.id).where(
-        (Alert.office == ctx.staff.office_id)
-        & Alert.kind.is_in(ANSWERED_BY_NEXT_STEP)
-        & (Alert.status == "open")
-        & Alert.source.like(f"work_order:{order_id}:%")
-    )
-    for row in rows:
+    for alert_id in await open_alerts_from(ctx.staff.office_id, ANSWERED_BY_NEXT_STEP, f"work_order:{order_id}:"):
         try:
-            await acknowledge(ctx.staff, row["id"], note, now=ctx.received_at)
+            await acknowledge(ctx.staff, alert_id, note, now=ctx.received_at)
         except RuleViolation:  # not sent to this person (e.g. the lead, for the manager's alert): it stays open
             continue

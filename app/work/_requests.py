@@ -12,13 +12,12 @@ from app.attachments.service import exists_for_office
 from app.auth.schemas import CurrentStaff
 from app.duty.service import shift_of
 from app.errors import Forbidden, NotFound, RuleViolation
-from app.followups import consultations
 from app.handover import records
 from app.i18n import _
 from app.org.service import office_shift_templates
 from app.org.tables import Unit
 from app.sync.registry import ApplyContext
-from app.work import _urgent
+from app.work import _urgent, hooks
 from app.work._common import (
     CATEGORIES,
     CLOSE_ON_BEHALF,
@@ -185,7 +184,7 @@ async def apply_create(ctx: ApplyContext, m: RequestCreate) -> None:
             recorded_at=recorded_at,
         )
     )
-    await consultations.log_from_intake(ctx, m.id, data.kind, category, description, recorded_at)  # Q1
+    await hooks.request_taken(ctx, m.id, data.kind, category, description, recorded_at)  # Q1 (app.followups)
     if data.handover_item_id is not None:
         await _convert_night_item(staff, data.handover_item_id, data.kind, m.id)
     if reasons:

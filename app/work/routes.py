@@ -5,21 +5,37 @@ path the phones' outboxes use (plain-form fallbacks included)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Response, Template
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Response, Template
 
-from app.errors import RuleViolation
-from app.followups import complaints
-from app.web import current_staff, is_htmx, page
+from app.auth.schemas import CurrentStaff
+from app.sync.forms import FormOutcome, Render, submit_form
+from app.sync.schemas import Mutation
+from app.web import is_htmx, page
 from app.work import _settings_routes as settings_routes
-from app.work import service
-from app.work._forms import Form, apply_form, form_values, int_or_none, text, values_list
+from app.work import hooks, service
+from app.work.schemas import (
+    RequestClose,
+    RequestCreate,
+    WorkOrderAccept,
+    WorkOrderAddMaterials,
+    WorkOrderArrive,
+    WorkOrderCannotFix,
+    WorkOrderCharges,
+    WorkOrderComplete,
+    WorkOrderDispatch,
+    WorkOrderEscalate,
+    WorkOrderIssue,
+    WorkOrderResolve,
+)
 
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 READ = {"roles": service.READERS}
 INTAKE = {"roles": service.INTAKE_ROLES}
 
@@ -28,9 +44,8 @@ INTAKE = {"roles": service.INTAKE_ROLES}
 
 
 @get(["/work", "/work/orders"], opt=READ)
-async def orders_page(request: Request, view: FromQuery[str | None] = None) -> Template:
+async def orders_page(request: Request, staff: CurrentStaff, view: FromQuery[str | None] = None) -> Template:
     """Work orders by view: mine, the lead's queue, open, overdue (W4), escalated (W5), done."""
-    staff = current_staff(request)
     view = view if view in service.ORDER_VIEWS else service.default_order_view(staff)
     orders = await service.list_orders(staff, view, service.now())
     cache = [f"/work/orders/{o['id']}" for o in orders if o["assignee"] == staff.id and not o["done"]]
@@ -39,23 +54,21 @@ async def orders_page(request: Request, view: FromQuery[str | None] = None) -> T
 
 
 @get("/work/requests", opt=READ)
-async def requests_page(request: Request, view: FromQuery[str | None] = None) -> Template:
+async def requests_page(request: Request, staff: CurrentStaff, view: FromQuery[str | None] = None) -> Template:
     """Requests by view: mine (C4), open, from the night and control room (W8, D11), closed."""
-    staff = current_staff(request)
     view = view if view in service.REQUEST_VIEWS else service.default_request_view(staff)
     now = service.now()
     rows = await service.list_requests(staff, view, now)
     items = await service.night_items(staff) if view == "night" else []
     template = "work/_request_rows.html" if is_htmx(request) else "work/requests.html"
-    countdowns = await complaints.countdowns(staff, [r["id"] for r in rows if r["kind"] == "complaint"], now)
+    countdowns = await hooks.countdowns(staff, [r["id"] for r in rows if r["kind"] == "complaint"], now)
     return page(request, template, view=view, rows=rows, countdowns=countdowns, night_items=items, section="requests")
 
 
 # --- intake (W1) -----------------------------------------------------------------------------------------
 
 
-async def _intake_context(request: Request) -> dict:
-    staff = current_staff(request)
+async def _intake_context(staff: CurrentStaff) -> dict:
     return {
         "units": await service.unit_directory(staff.office_id),
         "categories": [(code, label) for code, (label, _hours) in service.CATEGORIES.items()],
@@ -69,17 +82,14 @@ async def _intake_context(request: Request) -> dict:
 
 
 @get("/work/requests/new", opt=INTAKE)
-async def intake_page(request: Request, handover_item: FromQuery[UUID | None] = None) -> Template:
-    """The intake form (W1), offline-capable; below it, the last requests this person took.
-    `?handover_item=` starts from a night item of the handover (D11)."""
-    staff = current_staff(request)
+async def intake_page(request: Request, staff: CurrentStaff, handover_item: FromQuery[UUID | None] = None) -> Template:
+    """The intake form (W1), offline-capable; `?handover_item=` starts from a night item of the handover (D11)."""
     if is_htmx(request):
-        recent = await service.recent_requests(staff, service.now())
-        return page(request, "work/_recent.html", recent=recent)
+        return page(request, "work/_recent.html", recent=await service.recent_requests(staff, service.now()))
     values: dict[str, Any] = {}
     if handover_item is not None and (item := await service.night_item(staff, handover_item)) is not None:
         values = {"description": item["text"], "handover_item_id": str(item["id"]), "channel": "phone"}
-    return page(request, "work/intake.html", values=values, **await _intake_context(request))
+    return page(request, "work/intake.html", values=values, **await _intake_context(staff))
 
 
 def _unit_from_search(text: str, units: list[dict]) -> int | None:
@@ -93,39 +103,34 @@ def _unit_from_search(text: str, units: list[dict]) -> int | None:
     return None
 
 
+async def _unit_of(staff: CurrentStaff, search: str) -> int | None:
+    return _unit_from_search(search, await service.unit_directory(staff.office_id))
+
+
+def _plain(data: dict[str, Any], *drop: str) -> dict[str, Any]:
+    """A plain form without its file inputs (photos travel only with JavaScript) and `drop`ped fields."""
+    return {k: v for k, v in data.items() if k not in ("photos", *drop)}
+
+
 @post("/work/requests", opt=INTAKE)
-async def intake_submit(request: Request, data: Form) -> Response | Template:
+async def intake_submit(request: Request, staff: CurrentStaff, data: Form) -> Response | Template:
     """Plain-form fallback of `request.create`."""
-    values = form_values(data)
-    staff = current_staff(request)
-    unit_id = int_or_none(values, "unit_id")
-    if unit_id is None:
-        unit_id = _unit_from_search(text(values, "_unit_search"), await service.unit_directory(staff.office_id))
-    mutation = {
-        "channel": text(values, "channel"),
-        "kind": text(values, "kind"),
-        "category": text(values, "category"),
-        "unit_id": unit_id,
-        "location": text(values, "location"),
-        "resident_name": text(values, "resident_name"),
-        "resident_phone": text(values, "resident_phone"),
-        "description": text(values, "description"),
-        "urgency": text(values, "urgency") or "normal",
-        "appointment_at": text(values, "appointment_at") or None,
-        "handover_item_id": text(values, "handover_item_id") or None,
-    }
-    errors = await apply_form(request, "request.create", mutation, text(values, "id") or None)
-    if not errors:
-        return Redirect("/work/requests/new", status_code=303)
-    context = await _intake_context(request)
-    return page(request, "work/intake.html", status_code=422, errors=errors, values=values, **context)
+    search = str(data.get("_unit_search") or "")
+    unit_id = None if str(data.get("unit_id") or "").strip() else await _unit_of(staff, search)
+
+    async def again(outcome: FormOutcome) -> Template:
+        values = outcome.values | {"_unit_search": search.strip()}
+        return page(request, "work/intake.html", errors=outcome.errors, values=values, **await _intake_context(staff))
+
+    return await submit_form(
+        staff, RequestCreate, _plain(data), done="/work/requests/new", again=again, unit_id=unit_id
+    )
 
 
 # --- a request (C4) ----------------------------------------------------------------------------------------
 
 
-async def _request_context(request: Request, request_id: UUID) -> dict:
-    staff = current_staff(request)
+async def _request_context(staff: CurrentStaff, request_id: UUID) -> dict:
     record = await service.get_request(staff, request_id, service.now())
     return {
         "r": record,
@@ -137,49 +142,44 @@ async def _request_context(request: Request, request_id: UUID) -> dict:
 
 
 @get("/work/requests/{request_id:uuid}", opt=READ)
-async def request_page(request: Request, request_id: FromPath[UUID]) -> Template:
+async def request_page(request: Request, staff: CurrentStaff, request_id: FromPath[UUID]) -> Template:
     """A request: who owns it (C4), its work order and its whole history; printable."""
-    context = await _request_context(request, request_id)
     template = "work/_request_live.html" if is_htmx(request) else "work/request.html"
-    return page(request, template, **context)
+    return page(request, template, **await _request_context(staff, request_id))
+
+
+def _request_again(request: Request, staff: CurrentStaff, request_id: UUID) -> Render:
+    async def again(outcome: FormOutcome) -> Template:
+        context = await _request_context(staff, request_id)
+        return page(request, "work/request.html", errors=outcome.errors, values=outcome.values, **context)
+
+    return again
 
 
 @post("/work/requests/{request_id:uuid}/order", opt={"roles": service.INTAKE_ROLES})
-async def issue_submit(request: Request, request_id: FromPath[UUID], data: Form) -> Response | Template:
-    """Plain-form fallback of `work_order.issue` (W2)."""
-    values = form_values(data)
-    order_id = text(values, "id") or str(uuid.uuid4())
-    mutation = {
-        "request_id": str(request_id),
-        "assignee_id": int_or_none(values, "assignee_id"),
-        "paid": 1 if text(values, "paid") == "1" else 0,
-        "appointment_at": text(values, "appointment_at") or None,
-        "note": text(values, "note"),
-    }
-    errors = await apply_form(request, "work_order.issue", mutation, order_id)
-    if not errors:
-        return Redirect(f"/work/requests/{request_id}", status_code=303)
-    context = await _request_context(request, request_id)
-    return page(request, "work/request.html", status_code=422, errors=errors, values=values, **context)
+async def issue_submit(
+    request: Request, staff: CurrentStaff, request_id: FromPath[UUID], data: Form
+) -> Response | Template:
+    """Plain-form fallback of `work_order.issue` (W2); the form's `id` is the order's id."""
+    again = _request_again(request, staff, request_id)
+    done = f"/work/requests/{request_id}"
+    return await submit_form(staff, WorkOrderIssue, data, done=done, again=again, request_id=request_id)
 
 
 @post("/work/requests/{request_id:uuid}/close", opt=READ)
-async def close_submit(request: Request, request_id: FromPath[UUID], data: Form) -> Response | Template:
+async def close_submit(
+    request: Request, staff: CurrentStaff, request_id: FromPath[UUID], data: Form
+) -> Response | Template:
     """Plain-form fallback of `request.close` (C4)."""
-    values = form_values(data)
-    mutation = {"request_id": str(request_id), "note": text(values, "note")}
-    errors = await apply_form(request, "request.close", mutation)
-    if not errors:
-        return Redirect(f"/work/requests/{request_id}", status_code=303)
-    context = await _request_context(request, request_id)
-    return page(request, "work/request.html", status_code=422, errors=errors, values=values, **context)
+    again = _request_again(request, staff, request_id)
+    done = f"/work/requests/{request_id}"
+    return await submit_form(staff, RequestClose, data, done=done, again=again, request_id=request_id)
 
 
 # --- a work order ------------------------------------------------------------------------------------------
 
 
-async def _order_context(request: Request, order_id: UUID) -> dict:
-    staff = current_staff(request)
+async def _order_context(staff: CurrentStaff, order_id: UUID) -> dict:
     order = await service.get_order(staff, order_id, service.now())
     mine = order["is_mine"]
     return {
@@ -195,106 +195,76 @@ async def _order_context(request: Request, order_id: UUID) -> dict:
 
 
 @get("/work/orders/{order_id:uuid}", opt=READ)
-async def order_page(request: Request, order_id: FromPath[UUID]) -> Template:
+async def order_page(request: Request, staff: CurrentStaff, order_id: FromPath[UUID]) -> Template:
     """A work order: the technician's steps (offline-capable), the lead's and the manager's actions,
     and its whole history; printable."""
-    context = await _order_context(request, order_id)
     template = "work/_order_live.html" if is_htmx(request) else "work/order.html"
-    return page(request, template, **context)
+    return page(request, template, **await _order_context(staff, order_id))
 
 
-def _expected(values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "expected_state": text(values, "expected_state"),
-        "expected_assignee": int_or_none(values, "expected_assignee"),
-    }
+ACTIONS: dict[str, type[Mutation]] = {
+    "accept": WorkOrderAccept,
+    "arrive": WorkOrderArrive,
+    "materials": WorkOrderAddMaterials,
+    "charges": WorkOrderCharges,
+    "complete": WorkOrderComplete,
+    "cannot_fix": WorkOrderCannotFix,
+    "dispatch": WorkOrderDispatch,
+    "escalate": WorkOrderEscalate,
+    "resolve": WorkOrderResolve,
+}
 
 
-def _lines(ids: list[str], quantities: list[str], key: str) -> list[dict]:
-    lines = []
-    for item_id, quantity in zip(ids, quantities, strict=False):
-        if item_id.isdigit() and quantity:
-            lines.append({key: int(item_id), "quantity": quantity})
-    return lines
+def _lines(pairs: list[tuple[Any, Any]], key: str) -> list[dict]:
+    """The line rows of the materials and charges forms (the phone sends them as `lines`); blank rows skipped."""
+    return [{key: int(i), "quantity": str(q).strip()} for i, q in pairs if str(i).isdigit() and str(q).strip()]
 
 
-def _order_mutation(action: str, order_id: UUID, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The mutation a plain form of the order page stands for (the same fields the phone sends)."""
-    base: dict[str, Any] = {"order_id": str(order_id)}
-    if action == "accept":
-        return "work_order.accept", {**base, **_expected(values), "note": text(values, "note")}
-    if action == "arrive":
-        return "work_order.arrive", {**base, **_expected(values), "note": text(values, "note")}
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _order_form(action: str, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The plain form of an order action, and its `lines` when the form has rows of them."""
     if action == "materials":
-        lines = _lines(values_list(values, "material_id"), values_list(values, "quantity"), "material_id")
-        return "work_order.add_materials", {
-            **base,
-            "expected_state": text(values, "expected_state"),
-            "lines": lines,
-            "note": text(values, "note"),
-        }
+        pairs = list(zip(_as_list(data.get("material_id", [])), _as_list(data.get("quantity", [])), strict=False))
+        return _plain(data, "material_id", "quantity"), {"lines": _lines(pairs, "material_id")}
     if action == "charges":
-        ids = [k.removeprefix("qty_") for k in values if k.startswith("qty_")]
-        lines = _lines(ids, [text(values, f"qty_{i}") for i in ids], "price_item_id")
-        return "work_order.charges", {
-            **base,
-            **_expected(values),
-            "lines": lines,
-            "payment_method": text(values, "payment_method"),
-            "resident_agreed": text(values, "resident_agreed") in ("on", "true", "1"),
-            "note": text(values, "note"),
-        }
-    if action == "complete":
-        return "work_order.complete", {
-            **base,
-            **_expected(values),
-            "note": text(values, "note"),
-            "signature": text(values, "signature") or None,
-            "signed_by": text(values, "signed_by"),
-        }
-    if action == "cannot_fix":
-        return "work_order.cannot_fix", {**base, **_expected(values), "reason": text(values, "reason")}
-    if action == "dispatch":
-        return "work_order.dispatch", {
-            **base,
-            "expected_state": text(values, "expected_state"),
-            "assignee_id": int_or_none(values, "assignee_id"),
-            "note": text(values, "note"),
-        }
-    if action in ("escalate", "resolve"):
-        return f"work_order.{action}", {
-            **base,
-            "expected_state": text(values, "expected_state"),
-            "note": text(values, "note"),
-        }
-    raise RuleViolation("unknown_action", "?")
-
-
-ACTIONS = ("accept", "arrive", "materials", "charges", "complete", "cannot_fix", "dispatch", "escalate", "resolve")
+        qty = [k for k in data if k.startswith("qty_")]
+        pairs = [(k.removeprefix("qty_"), data[k]) for k in qty]
+        return _plain(data, *qty), {"lines": _lines(pairs, "price_item_id")}
+    return _plain(data), {}
 
 
 @post("/work/orders/{order_id:uuid}/{action:str}", opt=READ)
 async def order_action(
-    request: Request, order_id: FromPath[UUID], action: FromPath[str], data: Form
+    request: Request, staff: CurrentStaff, order_id: FromPath[UUID], action: FromPath[str], data: Form
 ) -> Response | Template:
     """Plain-form fallback of the order page's forms: the same mutations the phone sends."""
     if action not in ACTIONS:
         raise NotFoundException()
-    values = form_values(data)
-    type_, mutation = _order_mutation(action, order_id, values)
-    errors = await apply_form(request, type_, mutation, text(values, "id") or None)
-    if not errors:
-        return Redirect(f"/work/orders/{order_id}", status_code=303)
-    context = await _order_context(request, order_id)
-    errors = {(f"{action}.{k}" if k else f"{action}."): v for k, v in errors.items()}
-    return page(request, "work/order.html", status_code=422, errors=errors, values=values, form=action, **context)
+    form, lines = _order_form(action, data)
+
+    async def again(outcome: FormOutcome) -> Template:
+        errors = {f"{action}.{k or ''}": v for k, v in outcome.errors.items()}
+        values = outcome.values | {k: v for k, v in data.items() if k.startswith("qty_")}
+        return page(
+            request,
+            "work/order.html",
+            errors=errors,
+            values=values,
+            form=action,
+            **await _order_context(staff, order_id),
+        )
+
+    done = f"/work/orders/{order_id}"
+    return await submit_form(staff, ACTIONS[action], form, done=done, again=again, order_id=order_id, **lines)
 
 
 @get("/work/orders/{order_id:uuid}/slip", opt=READ)
-async def slip_page(request: Request, order_id: FromPath[UUID]) -> Template:
+async def slip_page(request: Request, staff: CurrentStaff, order_id: FromPath[UUID]) -> Template:
     """The paid-service slip in four copies (S3): 1 and 3 service centre (3 = billing voucher),
     2 engineering, 4 resident."""
-    staff = current_staff(request)
     order = await service.get_order(staff, order_id, service.now())
     return page(request, "work/slip.html", o=order, copies=SLIP_COPIES)
 

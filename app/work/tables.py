@@ -4,7 +4,7 @@ Requests and work orders can be made on a phone offline, so they have client-mad
 keys; money is integer fen (分), never float; quantities are exact decimals.
 """
 
-from piccolo.columns import JSON, UUID, Boolean, ForeignKey, Integer, Numeric, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, UUID, Boolean, ForeignKey, Integer, Numeric, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -16,6 +16,8 @@ class WorkCategory(Table):
     """An office's own standard completion time (W4) and urgency (W6) for one category code.
     Categories without a row use the defaults in `app.work._common.CATEGORIES`."""
 
+    id = Serial(primary_key=True)
+
     office = ForeignKey(references=Office, null=False, index=True)
     code = Varchar(length=30)  # unique per office (migration index)
     standard_hours = Integer()
@@ -25,6 +27,8 @@ class WorkCategory(Table):
 class WorkSettings(Table):
     """Per office: the words that mark a request urgent (W6)."""
 
+    id = Serial(primary_key=True)
+
     office = ForeignKey(references=Office, null=False, unique=True)
     urgent_keywords = JSON(default=[])
     updated_at = Timestamptz(default=TimestamptzNow())
@@ -33,6 +37,8 @@ class WorkSettings(Table):
 
 class StoreMaterial(Table):
     """The office store's materials with unit prices (W3)."""
+
+    id = Serial(primary_key=True)
 
     office = ForeignKey(references=Office, null=False, index=True)
     name = Varchar(length=60)
@@ -44,6 +50,8 @@ class StoreMaterial(Table):
 
 class PriceItem(Table):
     """The published price list of paid services (S1): labour or materials, per unit."""
+
+    id = Serial(primary_key=True)
 
     office = ForeignKey(references=Office, null=False, index=True)
     name = Varchar(length=60)
@@ -138,6 +146,8 @@ class WorkOrderMaterial(Table):
 
 class WorkOrderCharge(Table):
     """A charge line of a paid order (S1), from the price list; replaced when charges are recorded again."""
+
+    id = Serial(primary_key=True)
 
     office = ForeignKey(references=Office, null=False, index=True)
     work_order = ForeignKey(references=WorkOrder, null=False, index=True)

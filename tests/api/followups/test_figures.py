@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 from app.auth.service import staff_for_token, start_session
 from app.followups._common import month_bounds
 from app.followups.complaints import list_complaints
-from app.followups.figures import dashboard, per_office
 from app.followups.rules import generate_followups
 from app.followups.service import list_tasks
 from app.followups.tables import Complaint, FollowupRecord, FollowupTask
+from app.reports.service import dashboard, per_office
 from app.work.tables import ServiceRequest, WorkOrder
 from tests.api.followups.conftest import local, make_order, make_request
 
