@@ -24,11 +24,13 @@ from app.auth import routes as auth
 from app.auth.guard import session_middleware, staff_guard
 from app.db import close_pool, open_pool
 from app.duty import routes as duty
+from app.fees import routes as fees
 from app.errors import Forbidden, NotFound, RuleViolation
 from app.followups import routes as followups
 from app.followups.scheduler import start_scheduler, stop_scheduler
 from app.handover import routes as handover
 from app.home import routes as home
+from app.keys import routes as keys
 from app.openapi import openapi_config
 from app.patrols import routes as patrols
 from app.pwa import routes as pwa
@@ -50,7 +52,9 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.followups.complaints import MUTATIONS as complaint_mutations
     from app.followups.consultations import MUTATIONS as consultation_mutations
     from app.followups.service import MUTATIONS as followup_mutations
+    from app.fees.service import MUTATIONS as fee_mutations
     from app.handover.service import MUTATIONS as handover_mutations
+    from app.keys.service import MUTATIONS as key_mutations
     from app.patrols.service import MUTATIONS as patrol_mutations
     from app.work.service import MUTATIONS as work_mutations
 
@@ -63,6 +67,8 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *followup_mutations,
         *complaint_mutations,
         *consultation_mutations,
+        *key_mutations,
+        *fee_mutations,
     )
 
 
@@ -180,6 +186,8 @@ def create_app(
             *alerts.ROUTES,
             *work.ROUTES,
             *followups.ROUTES,
+            *keys.ROUTES,
+            *fees.ROUTES,
             *pwa.ROUTES,
             static,
         ],
