@@ -24,8 +24,8 @@ from app.auth import routes as auth
 from app.auth.guard import session_middleware, staff_guard
 from app.db import close_pool, open_pool
 from app.duty import routes as duty
-from app.fees import routes as fees
 from app.errors import Forbidden, NotFound, RuleViolation
+from app.fees import routes as fees
 from app.followups import routes as followups
 from app.followups.scheduler import start_scheduler, stop_scheduler
 from app.handover import routes as handover
@@ -49,10 +49,10 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     """Every domain's offline write types, listed here explicitly (no registration by import)."""
     from app.alerts.service import MUTATIONS as alerts_mutations
     from app.duty.service import MUTATIONS as duty_mutations
+    from app.fees.service import MUTATIONS as fee_mutations
     from app.followups.complaints import MUTATIONS as complaint_mutations
     from app.followups.consultations import MUTATIONS as consultation_mutations
     from app.followups.service import MUTATIONS as followup_mutations
-    from app.fees.service import MUTATIONS as fee_mutations
     from app.handover.service import MUTATIONS as handover_mutations
     from app.keys.service import MUTATIONS as key_mutations
     from app.patrols.service import MUTATIONS as patrol_mutations
