@@ -46,6 +46,9 @@ async def _index_page(
     keys = await service.register(staff, office_id, kind, q)
     extra.setdefault("values", {"overdue_minutes": await service.overdue_minutes(office_id)})
     pages = [f"/keys/{k.id}" for k in keys if k.active]  # opened offline on the duty phone
+    extra.setdefault(
+        "keys_out", [k.lending for k in keys if k.lending] if not kind and not q else await service.keys_out(office_id)
+    )
     return page(
         request,
         "keys/index.html",

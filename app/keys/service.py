@@ -26,7 +26,7 @@ KINDS: dict[str, str] = {
     "public": lazy("Public-area key"),
     "emergency": lazy("Emergency key"),
 }
-KEY_READERS = frozenset({"duty", "frontdesk", "patrol", "supervisor", "manager", "qa"})
+KEY_READERS = frozenset({"duty", "frontdesk", "patrol", "supervisor", "manager", "qa"})  # = app.nav "Keys"
 KEY_LENDERS = frozenset({"duty", "frontdesk", "supervisor", "manager"})
 KEY_ADMINS = frozenset({"frontdesk", "supervisor", "manager"})
 DEFAULT_OVERDUE_MINUTES = 240
