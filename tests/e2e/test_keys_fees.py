@@ -116,3 +116,19 @@ def test_a_key_lent_and_a_dunning_visit_recorded_offline_each_land_once(browser,
     wait_ready(page)
     assert f"水泵房{tag}" in page.locator("main").inner_text()  # the home page lists the keys out
     shot(page, "home-keys-out")
+    page.goto(f"/keys/{key_id}")
+    wait_ready(page)
+
+    # Back on its hook, again with no signal: the return is queued and lands once.
+    context.set_offline(True)
+    page.wait_for_function("!navigator.onLine")
+    page.reload()
+    wait_ready(page)
+    page.get_by_label("归还备注（选填）").fill(f"完好{tag}")
+    page.get_by_role("button", name="记录归还").click()
+    page.locator("#pending-keys li.pending-item").wait_for()
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_synced(page)
+    key_page = server_html(live_server, context.cookies(), f"/keys/{key_id}")
+    assert key_page.count(f"完好{tag}") == 1 and "在原处" in key_page
