@@ -227,3 +227,9 @@ async def test_offices_do_not_see_each_others_fees(client, desk, office, other_o
     a_status = await fee_status(office["id"], office["units"][0])
     assert a_status is not None and a_status.amount_fen == 77700
     assert (await fee_status(other_office["id"], other_office["units"][0])).amount_fen == 100
+
+
+async def test_an_upload_over_the_limit_is_refused_with_a_clear_message(client, desk, office):
+    too_large = await upload(client, desk["token"], b"a,b\n" * (6 * 1024 * 1024))  # 24 MB > 20 MB
+    assert too_large.status_code == 413 and "提交的内容过大" in too_large.text
+    assert await statuses(office["id"]) == []
