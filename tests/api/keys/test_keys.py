@@ -216,3 +216,17 @@ async def test_offices_do_not_see_each_others_keys(client, desk, other_office, m
         assert refused["status"] == "rejected" and refused["error"]["code"] == "key_not_found"
         assert (await other.get(f"/keys?office={desk['office']['id']}")).status_code == 403
     assert await keys_out(other_office["id"]) == []
+
+
+async def test_qa_reads_another_offices_register_only_when_asking_for_it_and_lends_nothing(
+    client, desk, other_office, make_staff, login, new_client
+):
+    key = desk["keys"][0]
+    async with new_client() as qa:
+        token = await login(qa, await make_staff(other_office["id"], "qa"))
+        own = await qa.get("/keys")
+        assert own.status_code == 200 and f"/keys/{key}" not in own.text
+        asked = await qa.get(f"/keys?office={desk['office']['id']}")
+        assert asked.status_code == 200 and f"/keys/{key}" in asked.text and "借出钥匙" not in asked.text
+        refused = await sync_one(qa, token, "key.lend", lend(key))
+        assert refused["status"] == "rejected" and refused["error"]["code"] == "forbidden"
