@@ -25,10 +25,12 @@ from app.auth.guard import session_middleware, staff_guard
 from app.db import close_pool, open_pool
 from app.duty import routes as duty
 from app.errors import Forbidden, NotFound, RuleViolation
+from app.fees import routes as fees
 from app.followups import routes as followups
 from app.followups.scheduler import start_scheduler, stop_scheduler
 from app.handover import routes as handover
 from app.home import routes as home
+from app.keys import routes as keys
 from app.openapi import openapi_config
 from app.patrols import routes as patrols
 from app.patrols._weekly import start_weekly, stop_weekly
@@ -49,10 +51,12 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     """Every domain's offline write types, listed here explicitly (no registration by import)."""
     from app.alerts.service import MUTATIONS as alerts_mutations
     from app.duty.service import MUTATIONS as duty_mutations
+    from app.fees.service import MUTATIONS as fee_mutations
     from app.followups.complaints import MUTATIONS as complaint_mutations
     from app.followups.consultations import MUTATIONS as consultation_mutations
     from app.followups.service import MUTATIONS as followup_mutations
     from app.handover.service import MUTATIONS as handover_mutations
+    from app.keys.service import MUTATIONS as key_mutations
     from app.patrols.service import MUTATIONS as patrol_mutations
     from app.work.service import MUTATIONS as work_mutations
 
@@ -65,6 +69,8 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *followup_mutations,
         *complaint_mutations,
         *consultation_mutations,
+        *key_mutations,
+        *fee_mutations,
     )
 
 
@@ -192,6 +198,8 @@ def create_app(
             *work.ROUTES,
             *followups.ROUTES,
             *reports.ROUTES,
+            *keys.ROUTES,
+            *fees.ROUTES,
             *pwa.ROUTES,
             static,
         ],

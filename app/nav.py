@@ -41,6 +41,9 @@ NAV: tuple[NavItem, ...] = (
         frozenset({"frontdesk", "duty", "supervisor", "manager", "engineering_lead"}),
         "followups",
     ),
+    # Keys at the duty room (app.keys, K2) and fee status / dunning (app.fees, $1, $2).
+    NavItem(lazy("Keys"), "/keys", frozenset({"duty", "frontdesk", "patrol", "supervisor", "manager", "qa"}), "keys"),
+    NavItem(lazy("Fees"), "/fees", frozenset({"duty", "frontdesk", "supervisor", "manager", "qa"}), "fees"),
     NavItem(lazy("Figures"), "/reports", frozenset({"supervisor", "manager", "engineering_lead", "qa"}), "reports"),
     NavItem(lazy("Staff"), "/staff", frozenset({"supervisor"}), "staff"),
     NavItem(lazy("Alerts"), "/alerts", None, "alerts"),

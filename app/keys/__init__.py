@@ -1,0 +1,1 @@
+"""Keys kept at the duty room and their lending (SPEC K2)."""
