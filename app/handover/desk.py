@@ -15,6 +15,7 @@ from app.handover.schemas import OnDutyNow, PersonOnDuty, RefusalInfo, ShiftInfo
 from app.handover.service import HANDOVER_READERS, REFUSALS, counts_of, last_accepted
 from app.handover.tables import Handover, HandoverItem
 from app.i18n import _
+from app.keys.service import keys_out
 from app.org.service import can_see_office, office_shift_templates
 from app.roster.home import escalation_contacts
 from app.roster.service import (
@@ -279,4 +280,6 @@ async def desk_state(staff: CurrentStaff) -> dict:
         "baseline": counts_of(last),
         "sign_key": signing.public_key(),
     }
-    return {"state": state, "duty": duty, "logs": logs, "carried": await carried_items(office_id)}
+    carried = await carried_items(office_id)
+    # H4 with K2: the keys out are on the desk's list, so the incoming counts them.
+    return {"state": state, "duty": duty, "logs": logs, "carried": carried, "keys_out": await keys_out(office_id, now)}

@@ -15,6 +15,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Response, Template
 
 from app.auth.schemas import CurrentStaff
+from app.fees import service as fees
 from app.sync.forms import FormOutcome, Render, submit_form
 from app.sync.schemas import Mutation
 from app.web import is_htmx, page
@@ -138,7 +139,19 @@ async def _request_context(staff: CurrentStaff, request_id: UUID) -> dict:
         "assignees": await service.assignees(staff.office_id) if record["can_issue"] else [],
         "new_id": str(uuid.uuid4()),
         "section": "requests",
+        "fee_status": await _fee_status(staff, record),
     }
+
+
+FEE_STATUS_READERS = frozenset({"frontdesk", "duty", "supervisor", "manager"})
+
+
+async def _fee_status(staff: CurrentStaff, record: dict) -> object:
+    """$1: the unit's fee status for the service centre (seed 002: look at the complainant's fees),
+    never for technicians; None when the request names no unit."""
+    if not record.get("unit") or staff.role not in FEE_STATUS_READERS:
+        return None
+    return await fees.fee_status(record["office"], record["unit"]) or "none"
 
 
 @get("/work/requests/{request_id:uuid}", opt=READ)
