@@ -44,18 +44,21 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30) -> Server:
+    def start(self, timeout: float = 90) -> Server:
+        # NOTE: the log goes to a file, not a pipe: a pipe nobody reads fills up and stalls the server.
+        log = open(os.path.join(self.env["APP_DATA_DIR"], f"server-{self.port}.log"), "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
             cwd=ROOT,
             env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
+        log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+                raise RuntimeError(f"server exited: {self.log_tail()}")
             try:
                 if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return self
@@ -63,7 +66,12 @@ class Server:
                 pass
             time.sleep(0.1)
         self.stop()
-        raise RuntimeError("server did not start in time")
+        raise RuntimeError(f"server did not start in time: {self.log_tail()}")
+
+    def log_tail(self) -> str:
+        path = os.path.join(self.env["APP_DATA_DIR"], f"server-{self.port}.log")
+        with open(path, "rb") as f:
+            return f.read()[-2000:].decode(errors="replace")
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:
