@@ -171,17 +171,18 @@ def check_body(content_type: str, body: bytes) -> None:
             raise BadInput(_("The request is nested too deeply."))
 
 
-def _buffered(body: bytes) -> Receive:
+def _buffered(body: bytes, receive: Receive) -> Receive:
+    """The body already read, then the real channel (a later `http.disconnect` is a real one)."""
     sent = False
 
-    async def receive() -> Any:
+    async def replay() -> Any:
         nonlocal sent
         if sent:
-            return {"type": "http.disconnect"}
+            return await receive()
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 
-    return receive
+    return replay
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes | None:
@@ -218,7 +219,7 @@ def validation_middleware(app: ASGIApp) -> ASGIApp:
             if body is None:
                 raise BadInput(_("What you sent is too large."))
             check_body(content_type, body)
-            receive = _buffered(body)
+            receive = _buffered(body, receive)
         await app(scope, receive, send)
 
     return middleware
