@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL := $(TEST_DATABASE_URL)
 
-.PHONY: run test lint format bench messages clean chromium
+.PHONY: run test lint format bench soak messages clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,14 @@ format: $(VENV)/.dev
 bench: $(VENV)/.dev chromium
 	DATABASE_URL= $(BIN)/python -m pytest tests/perf -p no:cacheprovider -q -s -o addopts="" --override-ini=norecursedirs=
 	@if [ -n "$(PG_URL)" ]; then DATABASE_URL="$(PG_URL)" $(BIN)/python -m pytest tests/perf -q -s -o addopts="" --override-ini=norecursedirs= ; fi
+
+## soak: the randomised fault driver (issue 16): 1,000 cycles on SQLite, and on PostgreSQL when
+## TEST_DATABASE_URL is set (its schema is dropped, as by `make test`); prints cycles, kills, lost, doubled
+SOAK_CYCLES ?= 1000
+soak: $(VENV)/.dev
+	DATABASE_URL= $(BIN)/python -m tests.soak.soak --cycles $(SOAK_CYCLES)
+	@if [ -n "$(PG_URL)" ]; then $(BIN)/python -m tests.soak.soak --cycles $(SOAK_CYCLES) --database-url "$(PG_URL)"; \
+	else echo "== TEST_DATABASE_URL not set: PostgreSQL soak skipped"; fi
 
 ## messages: extract translatable strings and update the catalogues
 messages: $(VENV)/.dev

@@ -41,6 +41,7 @@ from app.settings import ROOT, Settings, get_settings
 from app.sync import registry
 from app.sync import routes as sync
 from app.templating import install_filters
+from app.validation import validation_middleware
 from app.web import DEPENDENCIES, is_htmx, page
 from app.work import routes as work
 
@@ -205,7 +206,7 @@ def create_app(
         ],
         guards=[staff_guard],
         dependencies=DEPENDENCIES,
-        middleware=[session_middleware],
+        middleware=[session_middleware, validation_middleware],
         # gzip pages, CSS and JS (speed is a feature on a weak signal); streams opt out with
         # `opt={"no_compression": True}` so server-sent events are not buffered.
         compression_config=CompressionConfig(

@@ -29,6 +29,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_url: str = ""  # APP_PUBLIC_URL: e.g. https://kfzx.example.com, for links in work-chat messages
     vapid_private_key: str = ""  # VAPID_PRIVATE_KEY: PEM or raw base64url; empty = data_dir/vapid_private.pem
     vapid_subject: str = "mailto:admin@localhost"  # VAPID_SUBJECT: contact for push services (mailto: or https:)
+    recorded_at_past_days: int = 30  # APP_RECORDED_AT_PAST_DAYS: oldest client time accepted (DESIGN "Time")
+    recorded_at_future_days: int = 1  # APP_RECORDED_AT_FUTURE_DAYS: furthest ahead a client time may be
+    instances: int = 1  # APP_INSTANCES: >1 = several app instances share the database (README "At scale")
 
     @property
     def sqlite_path(self) -> Path:
@@ -73,7 +76,40 @@ def load_settings() -> Settings:
         public_url=os.environ.get("APP_PUBLIC_URL", "").rstrip("/"),
         vapid_private_key=os.environ.get("VAPID_PRIVATE_KEY", ""),
         vapid_subject=os.environ.get("VAPID_SUBJECT", "mailto:admin@localhost"),
+        recorded_at_past_days=_int("APP_RECORDED_AT_PAST_DAYS", 30),
+        recorded_at_future_days=_int("APP_RECORDED_AT_FUTURE_DAYS", 1),
+        instances=_instances(),
     )
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+class SettingsError(RuntimeError):
+    """A setting that makes the app unsafe to start; the message says what to set."""
+
+
+def _instances() -> int:
+    """APP_INSTANCES; with more than one, every instance must share the same secrets (DESIGN "Scale"):
+    a key made in one instance's data dir would refuse every form posted to another."""
+    count = _int("APP_INSTANCES", 1)
+    if count > 1:
+        missing = [name for name in ("SECRET_KEY", "VAPID_PRIVATE_KEY") if not os.environ.get(name)]
+        if missing:
+            raise SettingsError(
+                f"APP_INSTANCES={count}: set {' and '.join(missing)} in the environment, the same on every "
+                "instance (see README, 'At scale'); keys made in one instance's data dir would not match the others."
+            )
+        if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+            raise SettingsError(
+                f"APP_INSTANCES={count} needs DATABASE_URL to point at PostgreSQL (SQLite is one machine's)."
+            )
+    return count
 
 
 @functools.cache

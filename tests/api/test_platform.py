@@ -174,3 +174,42 @@ async def test_non_supervisors_cannot_manage_staff(client, office, make_staff, l
         data={"username": "x_y", "display_name": "x", "role": "duty", "password": "long-enough", "_csrf_token": token},
     )
     assert response.status_code == 403
+
+
+def test_several_instances_need_their_secrets_from_the_environment(monkeypatch, tmp_path):
+    """Issue 16: with APP_INSTANCES > 1 a key made in one instance's data dir would refuse every
+    form posted to another, so start-up stops with a message naming what to set."""
+    from app.settings import SettingsError, load_settings
+
+    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("APP_INSTANCES", "2")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/x")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("VAPID_PRIVATE_KEY", raising=False)
+    with pytest.raises(SettingsError, match="SECRET_KEY and VAPID_PRIVATE_KEY"):
+        load_settings()
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", "v")
+    assert load_settings().instances == 2
+    monkeypatch.setenv("DATABASE_URL", "")
+    with pytest.raises(SettingsError, match="PostgreSQL"):
+        load_settings()
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "migrate"],
+        cwd=ROOT,
+        env={**os.environ, "SECRET_KEY": "", "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/x"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_the_client_time_window_is_configurable(monkeypatch, tmp_path):
+    from app.settings import load_settings
+
+    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("APP_RECORDED_AT_PAST_DAYS", "7")
+    monkeypatch.setenv("APP_RECORDED_AT_FUTURE_DAYS", "2")
+    settings = load_settings()
+    assert (settings.recorded_at_past_days, settings.recorded_at_future_days) == (7, 2)

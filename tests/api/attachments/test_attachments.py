@@ -86,3 +86,63 @@ async def test_another_office_cannot_read_an_attachment(client, new_client, sign
         await login(other, await make_staff(other_office["id"], "patrol"))
         response = await other.get(f"/api/attachments/{hashlib.sha256(body).hexdigest()}")
     assert response.status_code == 404
+
+
+def _photo(fmt: str, size: tuple[int, int] = (40, 30), noise: bool = False) -> bytes:
+    """A real photo made by Pillow (noise: incompressible, so a PNG spans several stored chunks)."""
+    import io
+    import os
+
+    from PIL import Image
+
+    image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)) if noise else Image.new("RGB", size, "red")
+    out = io.BytesIO()
+    image.save(out, format=fmt)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>", "image/png"),  # header-only polyglot
+        (b"\xff\xd8\xff\xe0<svg onload=alert(1)>", "image/jpeg"),
+        (b"RIFF\x10\x00\x00\x00WEBP<script>", "image/webp"),
+        (png_bytes(seed=3) + b"<script>alert(1)</script>", "image/png"),  # a real photo with a page after it
+        (png_bytes(seed=4)[:-20], "image/png"),  # cut short
+        (_photo("JPEG"), "image/png"),  # a JPEG claiming to be a PNG
+    ],
+)
+async def test_a_file_that_only_starts_like_a_photo_is_refused(client, signed_in, body, content_type):
+    """Issue 16: uploads are decoded as images (Pillow) before they are accepted."""
+    response = await _put(client, signed_in, body, content_type=content_type)
+    assert response.status_code == 415, response.text
+    assert response.json()["error"]["code"] == "not_an_image" and response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+async def test_real_photos_of_each_kind_are_accepted(client, signed_in, fmt):
+    body = _photo(fmt)
+    response = await _put(client, signed_in, body, content_type=f"image/{fmt.lower()}")
+    assert response.status_code in (200, 201), response.text
+
+
+async def test_a_photo_is_stored_where_every_instance_can_read_it(client, signed_in, prepared_database):
+    """DESIGN "Scale": on PostgreSQL the bytes live in the database (several chunks for a big photo,
+    streamed back), nothing on this instance's disk; on SQLite in the data dir."""
+    from app.attachments.service import CHUNK_BYTES
+    from app.attachments.tables import AttachmentChunk
+    from app.db import is_postgres
+
+    body = _photo("PNG", (500, 400), noise=True)
+    assert len(body) > 2 * CHUNK_BYTES
+    sha = hashlib.sha256(body).hexdigest()
+    assert (await _put(client, signed_in, body)).status_code == 201
+    on_disk = prepared_database.data_dir / "attachments" / sha[:2] / sha
+    pieces = await AttachmentChunk.count().where(AttachmentChunk.sha256 == sha)
+    if is_postgres():
+        assert not on_disk.exists() and pieces == -(-len(body) // CHUNK_BYTES)
+    else:
+        assert on_disk.read_bytes() == body and pieces == 0
+    back = await client.get(f"/api/attachments/{sha}")
+    assert back.status_code == 200 and back.content == body
+    assert back.headers["content-type"].startswith("image/png")

@@ -39,7 +39,7 @@ def test_an_unknown_field_is_refused_not_dropped():
 
 async def test_a_posted_form_is_applied_once_through_the_sync_service(client, duty):
     form_id = str(uuid.uuid4())
-    form = {"_csrf_token": duty["token"], "id": form_id, "category": "help", "text": "表单提交", "unit_id": ""}
+    form = {"_csrf_token": duty["token"], "id": form_id, "category": "help", "text": "同步表单提交", "unit_id": ""}
     for _ in range(2):  # a double tap sends the same form twice
         response = await client.post("/duty-log", data=form, follow_redirects=False)
         assert response.status_code == 303, response.text[:300]
