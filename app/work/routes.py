@@ -249,6 +249,18 @@ def _order_form(action: str, data: dict[str, Any]) -> tuple[dict[str, Any], dict
     return _plain(data), {}
 
 
+def _order_again(request: Request, staff: CurrentStaff, order_id: UUID, action: str, data: dict) -> Render:
+    """The order page again, each message beside the field of the form that was sent."""
+
+    async def again(outcome: FormOutcome) -> Template:
+        errors = {f"{action}.{k or ''}": v for k, v in outcome.errors.items()}
+        values = outcome.values | {k: v for k, v in data.items() if k.startswith("qty_")}
+        context = await _order_context(staff, order_id)
+        return page(request, "work/order.html", errors=errors, values=values, form=action, **context)
+
+    return again
+
+
 @post("/work/orders/{order_id:uuid}/{action:str}", opt=READ)
 async def order_action(
     request: Request, staff: CurrentStaff, order_id: FromPath[UUID], action: FromPath[str], data: Form
@@ -257,19 +269,7 @@ async def order_action(
     if action not in ACTIONS:
         raise NotFoundException()
     form, lines = _order_form(action, data)
-
-    async def again(outcome: FormOutcome) -> Template:
-        errors = {f"{action}.{k or ''}": v for k, v in outcome.errors.items()}
-        values = outcome.values | {k: v for k, v in data.items() if k.startswith("qty_")}
-        return page(
-            request,
-            "work/order.html",
-            errors=errors,
-            values=values,
-            form=action,
-            **await _order_context(staff, order_id),
-        )
-
+    again = _order_again(request, staff, order_id, action, data)
     done = f"/work/orders/{order_id}"
     return await submit_form(staff, ACTIONS[action], form, done=done, again=again, order_id=order_id, **lines)
 
