@@ -86,7 +86,10 @@ def check_path_params(params: dict[str, Any]) -> None:
         if isinstance(value, str):
             if "\x00" in value:
                 raise NotFound()
-            check_calendar_value(name, value)
+            try:
+                check_calendar_value(name, value)
+            except BadInput as exc:  # a month that does not exist is a page that does not exist
+                raise NotFound() from exc
 
 
 def _text(raw: bytes, what: str) -> str:
