@@ -29,6 +29,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_url: str = ""  # APP_PUBLIC_URL: e.g. https://kfzx.example.com, for links in work-chat messages
     vapid_private_key: str = ""  # VAPID_PRIVATE_KEY: PEM or raw base64url; empty = data_dir/vapid_private.pem
     vapid_subject: str = "mailto:admin@localhost"  # VAPID_SUBJECT: contact for push services (mailto: or https:)
+    trusted_proxies: tuple[str, ...] = ()  # APP_TRUSTED_PROXIES: addresses/networks whose X-Forwarded-For is believed
+    session_idle_minutes: int = 12 * 60  # APP_SESSION_IDLE_MINUTES: a session unused this long ends (docs/security.md)
+    outbound_allow: tuple[str, ...] = ()  # APP_OUTBOUND_ALLOW: host:port pairs exempt from the public-address check
 
     @property
     def sqlite_path(self) -> Path:
@@ -55,6 +58,10 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+
+
 def load_settings() -> Settings:
     data_dir = Path(os.environ.get("APP_DATA_DIR") or ROOT / "var").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -73,6 +80,9 @@ def load_settings() -> Settings:
         public_url=os.environ.get("APP_PUBLIC_URL", "").rstrip("/"),
         vapid_private_key=os.environ.get("VAPID_PRIVATE_KEY", ""),
         vapid_subject=os.environ.get("VAPID_SUBJECT", "mailto:admin@localhost"),
+        trusted_proxies=_list("APP_TRUSTED_PROXIES"),
+        session_idle_minutes=int(os.environ.get("APP_SESSION_IDLE_MINUTES") or 12 * 60),
+        outbound_allow=_list("APP_OUTBOUND_ALLOW"),
     )
 
 
