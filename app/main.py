@@ -33,6 +33,7 @@ from app.openapi import openapi_config
 from app.patrols import routes as patrols
 from app.pwa import routes as pwa
 from app.roster import routes as roster
+from app.security import add_security_headers
 from app.settings import ROOT, Settings, get_settings
 from app.sync import registry
 from app.sync import routes as sync
@@ -186,6 +187,7 @@ def create_app(
         guards=[staff_guard],
         dependencies=DEPENDENCIES,
         middleware=[session_middleware],
+        before_send=[add_security_headers],
         # gzip pages, CSS and JS (speed is a feature on a weak signal); streams opt out with
         # `opt={"no_compression": True}` so server-sent events are not buffered.
         compression_config=CompressionConfig(
