@@ -8,8 +8,6 @@ DESIGN allows for reporting, rather than through a list function made for pages.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +19,7 @@ from app.followups.service import due_or_done
 from app.followups.tables import Complaint, FollowupRecord, FollowupTask
 from app.i18n import _
 from app.org.service import list_offices
+from app.spreadsheets import write_csv
 from app.work._common import category_label
 from app.work.tables import ServiceRequest, WorkOrder
 
@@ -313,11 +312,7 @@ EXPORT_KINDS = ("followups", "orders", "complaints")
 
 def _csv(header: list[str], rows: list[list]) -> bytes:
     """UTF-8 with BOM: Excel in mainland China opens it with the right characters."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return write_csv(header, rows)  # cells starting with = + - @ neutralised (formula injection)
 
 
 async def export(staff: CurrentStaff, kind: str, month: str, office: int | None = None) -> bytes:
