@@ -10,6 +10,7 @@ without end.
 from __future__ import annotations
 
 import asyncio
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
@@ -20,7 +21,10 @@ _hasher = PasswordHasher()  # argon2-cffi defaults: Argon2id, 64 MiB, t=3
 # answer takes as long as for a real account (no user enumeration by timing).
 _DUMMY_HASH = _hasher.hash("not-a-password-at-all")
 
-WORKERS = 2  # the machine has 2 cores: hashing may take both, the event loop still gets its turn
+# Hashing threads (each Argon2 check: one core, 64 MiB). Default: one core fewer than the machine
+# has, at least 1 — on these 2-core machines 1: measured with 50 flooding clients, 1 worker kept
+# /healthz p50 at 32 ms where 2 workers (hashing on both cores) gave 60 ms (tests/perf/test_login_flood.py).
+WORKERS = int(os.environ.get("APP_LOGIN_WORKERS") or max(1, (os.cpu_count() or 2) - 1))
 QUEUE = 8  # checks allowed to wait for a worker; the next one is refused
 _pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="argon2")
 

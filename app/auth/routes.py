@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -23,6 +24,9 @@ from app.web import page
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 SUPERVISOR = {"roles": frozenset({"supervisor"})}
+# Refusals (pool full, throttled) are answered after this pause: a client hammering the sign-in
+# page then sends a request a second, not hundreds, and the event loop stays free for everyone else.
+BUSY_DELAY_SECONDS = 1.0
 
 
 def _local_path(value: str | None) -> str:
@@ -59,8 +63,10 @@ async def _check_login(request: Request, form: LoginForm) -> tuple[int, str] | S
     try:
         staff = await service.authenticate(form.username, form.password, address)
     except service.LoginThrottled:
+        await asyncio.sleep(BUSY_DELAY_SECONDS)
         return 429, _("Too many failed sign-ins. Wait 15 minutes and try again.")
     except service.PasswordCheckBusy:
+        await asyncio.sleep(BUSY_DELAY_SECONDS)  # a flood waits (costs nothing) rather than spins the loop
         return 503, _("Many people are signing in right now. Wait a few seconds and try again.")
     return staff if staff is not None else (401, _("Wrong username or password."))
 
