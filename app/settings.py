@@ -30,7 +30,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     vapid_private_key: str = ""  # VAPID_PRIVATE_KEY: PEM or raw base64url; empty = data_dir/vapid_private.pem
     vapid_subject: str = "mailto:admin@localhost"  # VAPID_SUBJECT: contact for push services (mailto: or https:)
     trusted_proxies: tuple[str, ...] = ()  # APP_TRUSTED_PROXIES: addresses/networks whose X-Forwarded-For is believed
-    session_idle_minutes: int = 12 * 60  # APP_SESSION_IDLE_MINUTES: a session unused this long ends (app/auth/_sessions.py)
+    session_idle_minutes: int = 12 * 60  # APP_SESSION_IDLE_MINUTES: unused this long, a session ends
     outbound_allow: tuple[str, ...] = ()  # APP_OUTBOUND_ALLOW: host:port pairs exempt from the public-address check
 
     @property

@@ -52,7 +52,7 @@ async def test_thirty_parallel_guesses_at_one_account_check_at_most_the_limit(cl
     assert 500 not in statuses
 
 
-async def test_a_flood_beyond_the_pool_is_refused_at_once_in_chinese(client, office, make_staff):
+async def test_a_flood_beyond_the_pool_is_refused_in_chinese(client, office, make_staff):
     """Beyond WORKERS + QUEUE checks in flight, the answer is 503 with a Chinese message (no
     endless queue, no 500)."""
     staff = await make_staff(office["id"], "duty")

@@ -50,9 +50,7 @@ async def test_deactivation_ends_the_accounts_sessions(client, new_client, offic
 
 
 async def _idle_for(staff_id: int, idle: timedelta) -> None:
-    await AuthSession.update({AuthSession.last_seen_at: datetime.now(UTC) - idle}).where(
-        AuthSession.staff == staff_id
-    )
+    await AuthSession.update({AuthSession.last_seen_at: datetime.now(UTC) - idle}).where(AuthSession.staff == staff_id)
 
 
 async def test_a_session_unused_for_the_idle_limit_ends(client, office, make_staff, login):
