@@ -73,7 +73,8 @@ def _vapid_keys() -> int:
 def _serve(host: str, port: int, workers: int) -> int:
     import uvicorn
 
-    uvicorn.run("app.asgi:app", host=host, port=port, workers=workers, proxy_headers=True, log_level="info")
+    # X-Forwarded-For is read by the app itself, only from APP_TRUSTED_PROXIES (app/auth/_login.py)
+    uvicorn.run("app.asgi:app", host=host, port=port, workers=workers, proxy_headers=False, log_level="info")
     return 0
 
 

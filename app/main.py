@@ -37,6 +37,7 @@ from app.patrols._weekly import start_weekly, stop_weekly
 from app.pwa import routes as pwa
 from app.reports import routes as reports
 from app.roster import routes as roster
+from app.security import add_security_headers
 from app.settings import ROOT, Settings, get_settings
 from app.sync import registry
 from app.sync import routes as sync
@@ -207,6 +208,7 @@ def create_app(
         guards=[staff_guard],
         dependencies=DEPENDENCIES,
         middleware=[session_middleware, validation_middleware],
+        before_send=[add_security_headers],
         # gzip pages, CSS and JS (speed is a feature on a weak signal); streams opt out with
         # `opt={"no_compression": True}` so server-sent events are not buffered.
         compression_config=CompressionConfig(

@@ -32,6 +32,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     recorded_at_past_days: int = 30  # APP_RECORDED_AT_PAST_DAYS: oldest client time accepted (DESIGN "Time")
     recorded_at_future_days: int = 1  # APP_RECORDED_AT_FUTURE_DAYS: furthest ahead a client time may be
     instances: int = 1  # APP_INSTANCES: >1 = several app instances share the database (README "At scale")
+    trusted_proxies: tuple[str, ...] = ()  # APP_TRUSTED_PROXIES: addresses/networks whose X-Forwarded-For is believed
+    session_idle_minutes: int = 12 * 60  # APP_SESSION_IDLE_MINUTES: unused this long, a session ends
+    outbound_allow: tuple[str, ...] = ()  # APP_OUTBOUND_ALLOW: host:port pairs exempt from the public-address check
 
     @property
     def sqlite_path(self) -> Path:
@@ -58,6 +61,10 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+
+
 def load_settings() -> Settings:
     data_dir = Path(os.environ.get("APP_DATA_DIR") or ROOT / "var").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -79,6 +86,9 @@ def load_settings() -> Settings:
         recorded_at_past_days=_int("APP_RECORDED_AT_PAST_DAYS", 30),
         recorded_at_future_days=_int("APP_RECORDED_AT_FUTURE_DAYS", 1),
         instances=_instances(),
+        trusted_proxies=_list("APP_TRUSTED_PROXIES"),
+        session_idle_minutes=int(os.environ.get("APP_SESSION_IDLE_MINUTES") or 12 * 60),
+        outbound_allow=_list("APP_OUTBOUND_ALLOW"),
     )
 
 

@@ -14,6 +14,9 @@ _DATA_DIR = Path(tempfile.mkdtemp(prefix="kfzx-test-"))
 os.environ["APP_DATA_DIR"] = str(_DATA_DIR)
 os.environ.setdefault("DATABASE_URL", "")
 os.environ["APP_LANGUAGE"] = "zh-CN"
+# The loopback push-service and robot doubles (tests/support/push_service.py, push_sink.py) listen
+# on 127.0.0.1 at a random port over plain http: exempt from the public-https rule (app.outbound).
+os.environ.setdefault("APP_OUTBOUND_ALLOW", "127.0.0.1:*")
 
 import itertools  # noqa: E402
 

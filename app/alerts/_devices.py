@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 from datetime import UTC, datetime
-from urllib.parse import urlparse
 
 from app.alerts.schemas import SubscriptionIn
 from app.alerts.tables import PushSubscription
@@ -13,29 +11,17 @@ from app.auth.schemas import CurrentStaff
 from app.db import write_transaction
 from app.errors import NotFound, RuleViolation
 from app.i18n import _
+from app.outbound import address_problem
 
 
 def endpoint_hash(endpoint: str) -> str:
     return hashlib.sha256(endpoint.encode()).hexdigest()
 
 
-def _endpoint_ok(endpoint: str) -> bool:
-    """Push services are HTTPS; plain HTTP is accepted only on loopback (a test push service)."""
-    parts = urlparse(endpoint)
-    if parts.scheme == "https" and parts.hostname:
-        return True
-    if parts.scheme == "http" and parts.hostname:
-        try:
-            return ipaddress.ip_address(parts.hostname).is_loopback
-        except ValueError:
-            return parts.hostname == "localhost"
-    return False
-
-
 async def subscribe(staff: CurrentStaff, data: SubscriptionIn) -> int:
     """Store this browser's subscription for the staff member. The same browser subscribing again
     (or another person signing in on a shared phone) updates the one row of that endpoint."""
-    if not _endpoint_ok(data.endpoint):
+    if await address_problem(data.endpoint):  # public https only (app.outbound); checked again at send
         raise RuleViolation("bad_endpoint", _("This browser gave a push address the server cannot use."), "endpoint")
     key = endpoint_hash(data.endpoint)
     values = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
@@ -23,8 +22,9 @@ from app.alerts.schemas import KindSettings, OfficeAlertSettings
 from app.alerts.tables import AlertSettings
 from app.auth.schemas import CurrentStaff
 from app.db import write_transaction
-from app.errors import Forbidden
+from app.errors import Forbidden, RuleViolation
 from app.i18n import _, lazy
+from app.outbound import address_problem, url_problem
 
 SETTINGS_EDITORS = frozenset({"supervisor", "manager"})
 WEBHOOK_KINDS: dict[str, str] = {
@@ -32,7 +32,6 @@ WEBHOOK_KINDS: dict[str, str] = {
     "wecom": lazy("WeCom group robot (企业微信)"),
     "dingtalk": lazy("DingTalk group robot (钉钉)"),
 }
-_LOOPBACK_NAMES = {"localhost"}
 
 
 def default_kind_settings(kind: Kind) -> KindSettings:
@@ -67,18 +66,11 @@ def webhook_settings_dict(settings: OfficeAlertSettings) -> dict[str, str]:
 
 
 def _webhook_url_error(url: str) -> str | None:
+    """Public https only (app.outbound); the DNS look-up is in save_settings, and again at send."""
     parts = urlparse(url)
     if parts.scheme not in {"https", "http"} or not parts.hostname:
         return _("Enter the robot's full web address, starting with https://")
-    if parts.scheme == "http":
-        host = parts.hostname
-        try:
-            loopback = ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = host in _LOOPBACK_NAMES
-        if not loopback:
-            return _("The address must start with https:// (only a relay on this server may use http://).")
-    return None
+    return url_problem(url)
 
 
 def _wait(raw: str) -> int | None:
@@ -161,6 +153,8 @@ async def save_settings(actor: CurrentStaff, settings: OfficeAlertSettings) -> N
     """Store the office's alert settings (supervisor or manager of the office)."""
     if actor.role not in SETTINGS_EDITORS:
         raise Forbidden()
+    if settings.webhook_url and (problem := await address_problem(settings.webhook_url)):
+        raise RuleViolation("webhook_not_public", problem, "webhook_url")
     values = {
         AlertSettings.webhook_kind: settings.webhook_kind,
         AlertSettings.webhook_url: settings.webhook_url,

@@ -16,11 +16,15 @@ from py_vapid import Vapid02
 from pywebpush import WebPushException, webpush_async
 
 from app.alerts.vapid import vapid
+from app.outbound import UnsafeAddress, client_session, url_problem
 from app.settings import get_settings
 
 VAPID_LIFETIME = timedelta(hours=12)  # RFC 8292: at most 24 h
 VAPID_RENEW_BEFORE = timedelta(hours=1)
 TIMEOUT_SECONDS = 10.0
+# No request was made: the address is not a public https one (app.outbound). 421 Misdirected
+# Request is not retried for push (queue.retryable), so the delivery fails at once with the reason.
+REFUSED_STATUS = 421
 
 
 class SendResult(msgspec.Struct):
@@ -42,6 +46,10 @@ def _retry_after(value: str | None) -> float | None:
 def origin(url: str) -> str:
     parts = urlparse(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _refused(reason: str) -> SendResult:
+    return SendResult(ok=False, status=REFUSED_STATUS, error=f"not sent, not a public address: {reason}"[:300])
 
 
 class VapidHeaders:
@@ -95,7 +103,7 @@ class Senders:
         self.timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
 
     async def __aenter__(self) -> Senders:
-        self.session = aiohttp.ClientSession(timeout=self.timeout)
+        self.session = client_session(self.timeout)  # public https addresses only (app.outbound)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -106,6 +114,8 @@ class Senders:
     async def push(self, subscription: dict, payload: bytes, *, ttl: int, urgency: str, now: datetime) -> SendResult:
         """Encrypt (aes128gcm) and send one push message; 201 means the push service took it."""
         assert self.session is not None, "use `async with Senders()`"
+        if problem := url_problem(subscription["endpoint"]):
+            return _refused(problem)
         headers = {**self.vapid.for_endpoint(subscription["endpoint"], now), "Urgency": urgency}
         info = {
             "endpoint": subscription["endpoint"],
@@ -114,19 +124,21 @@ class Senders:
         try:
             response = await webpush_async(
                 subscription_info=info,
-                data=payload,  # type: ignore[arg-type]  # bytes are accepted and sent as they are
+                data=payload,  # bytes are accepted and sent as they are
                 headers=headers,
                 ttl=ttl,
-                timeout=self.timeout,  # type: ignore[arg-type]
+                timeout=self.timeout,
                 aiohttp_session=self.session,
             )
         except WebPushException as exc:
             return SendResult(
                 ok=False, status=exc.status_code, error=exc.message[:300], retry_after=_retry_after(exc.retry_after)
             )
+        except UnsafeAddress as exc:
+            return _refused(str(exc))
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             return SendResult(ok=False, error=f"{type(exc).__name__}: {exc}"[:300])
-        return SendResult(ok=True, status=response.status)  # type: ignore[union-attr]
+        return SendResult(ok=True, status=response.status)
 
     async def webhook(self, settings: dict, text: str, mobiles: list[str]) -> SendResult:
         """Post to the office's group robot. Both robots answer 200 with {"errcode": 0} on success."""
@@ -134,13 +146,19 @@ class Senders:
         kind, url = settings.get("webhook_kind") or "", settings.get("webhook_url") or ""
         if not kind or not url:
             return SendResult(ok=False, error="no work-chat robot configured")
+        if problem := url_problem(url):
+            return _refused(problem)
         if kind == "dingtalk" and settings.get("webhook_secret"):
             url = dingtalk_signed_url(url, settings["webhook_secret"])
         try:
-            async with self.session.post(url, json=webhook_body(kind, text, mobiles)) as response:
+            async with self.session.post(
+                url, json=webhook_body(kind, text, mobiles), allow_redirects=False
+            ) as response:
                 raw = await response.read()
                 status = response.status
                 retry = _retry_after(response.headers.get("Retry-After"))
+        except UnsafeAddress as exc:
+            return _refused(str(exc))
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             return SendResult(ok=False, error=f"{type(exc).__name__}: {exc}"[:300])
         if status >= 300:

@@ -2,118 +2,54 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from typing import Any
 
-from app.auth.passwords import hash_password, verify_password
+from app.auth._login import (
+    MAX_FAILURES_PER_ACCOUNT,
+    MAX_FAILURES_PER_ADDRESS,
+    THROTTLE_WINDOW,
+    LoginThrottled,
+    authenticate,
+    client_address,
+)
+from app.auth._sessions import (
+    SESSION_LIFETIME,
+    csrf_for_session,
+    end_session,
+    idle_limit,
+    revoke_sessions,
+    staff_for_token,
+    start_session,
+)
+from app.auth.passwords import PasswordCheckBusy, hash_password, make_hash
 from app.auth.roles import ROLES, STAFF_ADMIN_ROLES
 from app.auth.schemas import CurrentStaff, StaffCreateForm, StaffEditForm
-from app.auth.tables import AuthSession, LoginAttempt, Staff
+from app.auth.tables import Staff
 from app.errors import Forbidden, NotFound, RuleViolation, check_found
 from app.i18n import _, normalise_language
 from app.org.departments import DEPARTMENTS
 
-SESSION_LIFETIME = timedelta(days=30)
-THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
+__all__ = [
+    "MAX_FAILURES_PER_ACCOUNT",
+    "MAX_FAILURES_PER_ADDRESS",
+    "SESSION_LIFETIME",
+    "THROTTLE_WINDOW",
+    "LoginThrottled",
+    "PasswordCheckBusy",
+    "authenticate",
+    "client_address",
+    "csrf_for_session",
+    "end_session",
+    "idle_limit",
+    "revoke_sessions",
+    "staff_for_token",
+    "start_session",
+]
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-class LoginThrottled(Exception):
-    pass
-
-
-async def _recent_failures(column, value: str) -> int:
-    since = _now() - THROTTLE_WINDOW
-    return await LoginAttempt.count().where(
-        (column == value) & (LoginAttempt.succeeded.eq(False)) & (LoginAttempt.attempted_at >= since)
-    )
-
-
-async def authenticate(username: str, password: str, client_ip: str) -> Staff | None:
-    """Check a password, throttled per account and per client address.
-
-    Returns the staff row, or None for any wrong part (the caller must not say which).
-    Raises LoginThrottled when too many failures happened recently.
-    """
-    username = username.strip().lower()
-    if (
-        await _recent_failures(LoginAttempt.username, username) >= MAX_FAILURES_PER_ACCOUNT
-        or await _recent_failures(LoginAttempt.client_ip, client_ip) >= MAX_FAILURES_PER_ADDRESS
-    ):
-        raise LoginThrottled()
-    staff = await Staff.objects().where(Staff.username == username).first()
-    ok = verify_password(staff.password_hash if staff else None, password)
-    ok = ok and staff is not None and staff.is_active
-    await LoginAttempt.insert(LoginAttempt(username=username, client_ip=client_ip, succeeded=ok))
-    return staff if ok else None
-
-
-async def start_session(staff_id: int, user_agent: str) -> str:
-    """Create a server-side session; returns the token for the cookie (only its hash is kept)."""
-    token = secrets.token_urlsafe(32)
-    await AuthSession.insert(
-        AuthSession(
-            token_hash=_token_hash(token),
-            staff=staff_id,
-            expires_at=_now() + SESSION_LIFETIME,
-            user_agent=user_agent[:200],
-        )
-    )
-    return token
-
-
-async def end_session(token: str) -> None:
-    await AuthSession.delete().where(AuthSession.token_hash == _token_hash(token))
-
-
-async def staff_for_token(token: str) -> CurrentStaff | None:
-    """The signed-in, active staff member of a session token, or None."""
-    rows = (
-        await AuthSession.select(
-            AuthSession.id.as_alias("session_id"),
-            AuthSession.expires_at,
-            AuthSession.staff.id.as_alias("id"),
-            AuthSession.staff.username.as_alias("username"),
-            AuthSession.staff.display_name.as_alias("display_name"),
-            AuthSession.staff.role.as_alias("role"),
-            AuthSession.staff.office.id.as_alias("office_id"),
-            AuthSession.staff.office.name.as_alias("office_name"),
-            AuthSession.staff.office.time_zone.as_alias("office_time_zone"),
-            AuthSession.staff.department.as_alias("department"),
-            AuthSession.staff.language.as_alias("language"),
-            AuthSession.staff.is_active.as_alias("is_active"),
-        )
-        .where(AuthSession.token_hash == _token_hash(token))
-        .first()
-    )
-    if not rows or not rows["is_active"] or _aware(rows["expires_at"]) < _now():
-        return None
-    return CurrentStaff(
-        id=rows["id"],
-        username=rows["username"],
-        display_name=rows["display_name"],
-        role=rows["role"],
-        office_id=rows["office_id"],
-        office_name=rows["office_name"],
-        office_time_zone=rows["office_time_zone"],
-        department=rows["department"],
-        language=rows["language"],
-        session_id=rows["session_id"],
-    )
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 async def set_language(staff_id: int, language: str) -> str:
@@ -179,7 +115,7 @@ async def create_staff(actor: CurrentStaff, form: StaffCreateForm) -> int:
             role=form.role,
             department=department,
             phone=form.phone,
-            password_hash=hash_password(form.password),
+            password_hash=await make_hash(form.password),
         )
     )
     return rows[0]["id"]
@@ -190,7 +126,7 @@ async def update_staff(actor: CurrentStaff, staff_id: int, form: StaffEditForm) 
     department = _check_role_and_department(form.role, form.department)
     if form.password and len(form.password) < 8:
         raise RuleViolation("password_short", _("At least 8 characters."), field="password")
-    values = {
+    values: dict[Any, Any] = {
         Staff.display_name: form.display_name,
         Staff.role: form.role,
         Staff.department: department,
@@ -198,8 +134,10 @@ async def update_staff(actor: CurrentStaff, staff_id: int, form: StaffEditForm) 
         Staff.updated_at: _now(),
     }
     if form.password:
-        values[Staff.password_hash] = hash_password(form.password)
+        values[Staff.password_hash] = await make_hash(form.password)
     await Staff.update(values).where(Staff.id == staff_id)
+    if form.password:
+        await revoke_sessions(staff_id)  # a reset password ends the sessions made with the old one
 
 
 async def set_staff_active(actor: CurrentStaff, staff_id: int, active: bool) -> None:
@@ -209,7 +147,7 @@ async def set_staff_active(actor: CurrentStaff, staff_id: int, active: bool) -> 
         raise RuleViolation("self_deactivate", _("You cannot deactivate your own account."))
     await Staff.update({Staff.is_active: active, Staff.updated_at: _now()}).where(Staff.id == staff_id)
     if not active:
-        await AuthSession.delete().where(AuthSession.staff == staff_id)
+        await revoke_sessions(staff_id)
 
 
 async def create_staff_account(

@@ -1,6 +1,6 @@
 """Staff accounts, server-side sessions and login attempts (for throttling)."""
 
-from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -8,6 +8,7 @@ from app.org.tables import Office
 
 
 class Staff(Table):
+    id = Serial(primary_key=True)
     office = ForeignKey(references=Office, null=False, index=True)
     username = Varchar(length=40, unique=True)
     display_name = Varchar(length=40)
@@ -24,14 +25,19 @@ class Staff(Table):
 class AuthSession(Table):
     """A signed-in browser. Only the token's SHA-256 is stored, so a database leak is no login."""
 
+    id = Serial(primary_key=True)
     token_hash = Varchar(length=64, unique=True)
     staff = ForeignKey(references=Staff, null=False, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     user_agent = Varchar(length=200, default="")
+    last_seen_at = Timestamptz(null=True, default=None)  # the idle timeout counts from here
 
 
 class LoginAttempt(Table):
+    """One sign-in try, recorded *before* the password is checked (so the throttle count is atomic)."""
+
+    id = Serial(primary_key=True)
     username = Varchar(length=40, index=True)
     client_ip = Varchar(length=64, index=True)
     succeeded = Boolean(default=False)

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from app.settings import ROOT
+from tests.e2e.csp_probe import pytest_sessionfinish  # noqa: F401  (CSP: violations fail the run)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -57,7 +57,8 @@ async def csrf_token(client) -> str:
 
 
 async def login(client, staff: dict) -> str:
-    """Sign in through the form; returns the CSRF token to send with later writes."""
+    """Sign in through the form; returns the CSRF token to send with later writes (the one bound to
+    the new session: sign-in rotates it)."""
     token = await csrf_token(client)
     response = await client.post(
         "/login",
@@ -65,4 +66,4 @@ async def login(client, staff: dict) -> str:
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
-    return token
+    return (await client.get("/api/session")).json()["csrf_token"]
