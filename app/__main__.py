@@ -107,9 +107,16 @@ def _setup(args: argparse.Namespace) -> int:
 
 
 def _import_estate(office: int, path: str) -> int:
+    from pathlib import Path
+
     from app.estate.importer import import_file_cli
 
-    return asyncio.run(import_file_cli(office, path))
+    try:
+        content = Path(path).read_bytes()
+    except OSError as exc:
+        print(f"{path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    return asyncio.run(import_file_cli(office, path, content))
 
 
 def _create_staff(args: argparse.Namespace) -> int:

@@ -41,6 +41,13 @@ NAV: tuple[NavItem, ...] = (
         frozenset({"frontdesk", "duty", "supervisor", "manager", "engineering_lead"}),
         "followups",
     ),
+    # The estate register and resident files (app.estate, E1–E4, E2); phones masked for the callers.
+    NavItem(
+        lazy("Estate"),
+        "/estate",
+        frozenset({"frontdesk", "duty", "supervisor", "manager", "technician", "engineering_lead", "patrol"}),
+        "estate",
+    ),
     NavItem(lazy("Figures"), "/reports", frozenset({"supervisor", "manager", "engineering_lead", "qa"}), "reports"),
     NavItem(lazy("Staff"), "/staff", frozenset({"supervisor"}), "staff"),
     NavItem(lazy("Alerts"), "/alerts", None, "alerts"),
