@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import secrets
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
@@ -134,7 +135,7 @@ async def draw_file_check(staff: CurrentStaff, size: int) -> int:
 
 async def verify_draw(check_id: int) -> bool:
     """Audit: redo a stored draw from its seed and population."""
-    row = await FileCheck.select().where(FileCheck.id == check_id).output(load_json=True).first()
+    row = check_found(await FileCheck.select().where(FileCheck.id == check_id).output(load_json=True).first())
     chosen = await FileCheckItem.select(FileCheckItem.unit).where(FileCheckItem.check == check_id)
     return draw(row["seed"], row["population"], row["size"]) == sorted(r["unit"] for r in chosen)
 
@@ -153,7 +154,7 @@ async def list_file_checks(staff: CurrentStaff, office_id: int, limit: int = 10)
         FileCheckItem.check,
         FileCheckItem.unit,
         FileCheckItem.unit.number.as_alias("number"),
-        FileCheckItem.unit.building.name.as_alias("building"),
+        FileCheckItem.unit.building.name.as_alias("building"),  # type: ignore[union-attr]
         FileCheckItem.correct,
         FileCheckItem.errors,
         FileCheckItem.checked_at,
@@ -178,7 +179,7 @@ async def apply_file_check_mark(ctx: ApplyContext, mutation: FileCheckMark) -> N
     errors = data.errors.strip()
     if not data.correct and not errors:
         raise RuleViolation("errors_required", _("List what is wrong with this file."), field="errors")
-    values = {FileCheckItem.correct: data.correct, FileCheckItem.errors: "" if data.correct else errors}
+    values: dict[Any, Any] = {FileCheckItem.correct: data.correct, FileCheckItem.errors: "" if data.correct else errors}
     await FileCheckItem.update(values | {FileCheckItem.checked_by: staff.id, FileCheckItem.checked_at: now()}).where(
         where
     )

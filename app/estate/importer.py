@@ -37,12 +37,10 @@ class Plan:
 
     @property
     def changes(self) -> int:
-        return sum(
-            map(
-                len,
-                (self.new_buildings, self.new_units, self.changed_units, self.new_residents, self.changed_residents),
-            )
-        )
+        parts: tuple[list[Any], ...] = (
+            self.new_buildings, self.new_units, self.changed_units, self.new_residents, self.changed_residents,
+        )  # fmt: skip
+        return sum(len(part) for part in parts)
 
 
 def template() -> bytes:
@@ -225,7 +223,7 @@ async def export_register(office_id: int) -> bytes:
         .order_by(Unit.building)
         .order_by(Unit.number)
     )
-    people: dict[int, list[dict]] = {}
+    people: dict[int, list[dict | None]] = {}
     for r in (
         await Resident.select()
         .where((Resident.office == office_id) & Resident.ended_on.is_null())

@@ -159,7 +159,7 @@ async def _unit_ids_matching(office_id: int, q: str) -> set[int]:
     like = f"%{q}%"
     rows = await Unit.select(Unit.id).where(in_office & ((Unit.number == q) | Unit.number.like(f"%-{q}")))
     ids |= {r["id"] for r in rows}
-    who = Resident.name.like(like)
+    who: Any = Resident.name.like(like)
     if sum(c.isdigit() for c in q) >= 4:
         who = who | Resident.phone.like(like) | Resident.phone2.like(like)
     rows = await Resident.select(Resident.unit).where((Resident.office == office_id) & who)
@@ -205,7 +205,7 @@ async def list_parking(office_id: int) -> list[ParkingRow]:
             ParkingSpace.number,
             ParkingSpace.unit,
             ParkingSpace.unit.number.as_alias("unit_number"),
-            ParkingSpace.unit.building.name.as_alias("building"),
+            ParkingSpace.unit.building.name.as_alias("building"),  # type: ignore[union-attr]
             ParkingSpace.rent,
             ParkingSpace.let_from,
             ParkingSpace.let_until,
@@ -254,7 +254,7 @@ async def apply_building_save(ctx: ApplyContext, mutation: BuildingSave) -> None
         same = same.where(Building.id != data.building_id)
     if await same:
         raise RuleViolation("duplicate", _("This office already has a building of that name."), field="name")
-    values = {Building.name: data.name.strip(), Building.sort_order: data.sort_order}
+    values: dict[Any, Any] = {Building.name: data.name.strip(), Building.sort_order: data.sort_order}
     if data.building_id:
         await Building.update(values).where(Building.id == data.building_id)
     else:
@@ -269,12 +269,12 @@ async def apply_unit_save(ctx: ApplyContext, mutation: UnitSave) -> None:
     _check_day(data.entrusted_on, "entrusted_on")
     if data.unit_id:
         await _unit_of_office(staff.office_id, data.unit_id)
-    building = await Building.select(Building.name).where(Building.id == data.building_id).first()
+    building = check_found(await Building.select(Building.name).where(Building.id == data.building_id).first())
     key = unit_key(building["name"], data.number)
     others = await Unit.select(Unit.id, Unit.number).where(Unit.building == data.building_id)
     if any(unit_key(building["name"], o["number"]) == key and o["id"] != data.unit_id for o in others):
         raise RuleViolation("duplicate", _("This building already has this unit."), field="number")
-    values = {
+    values: dict[str, Any] = {
         "building": data.building_id,
         "number": data.number,
         "floor": data.floor,
@@ -308,7 +308,7 @@ async def apply_resident_save(ctx: ApplyContext, mutation: ResidentSave) -> None
     require_editor(staff)
     await _unit_of_office(staff.office_id, data.unit_id)
     _check_day(data.started_on, "started_on")
-    values = {
+    values: dict[Any, Any] = {
         Resident.unit: data.unit_id,
         Resident.name: data.name.strip(),
         Resident.kind: data.kind,
@@ -357,7 +357,7 @@ async def apply_parking_save(ctx: ApplyContext, mutation: ParkingSave) -> None:
         same = same.where(ParkingSpace.id != data.parking_id)
     if await same:
         raise RuleViolation("duplicate", _("This parking space is already listed."), field="number")
-    values = {
+    values: dict[str, Any] = {
         "number": data.number,
         "unit": data.unit_id,
         "rent": _decimal(data.rent),

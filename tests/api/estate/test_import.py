@@ -88,7 +88,8 @@ async def test_eight_kinds_of_bad_rows_give_eight_messages_and_write_nothing(off
     assert preview.status_code == 422
     problems = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", preview.text)
     assert [(int(r), c) for r, c, _m in problems] == [
-        (2, "楼栋"), (3, "电话"), (4, "房屋状态"), (6, "房号"), (7, "房号"), (8, "面积(㎡)"), (9, "托管日期"), (10, "住户类型"),
+        (2, "楼栋"), (3, "电话"), (4, "房屋状态"), (6, "房号"),
+        (7, "房号"), (8, "面积(㎡)"), (9, "托管日期"), (10, "住户类型"),
     ]  # fmt: skip
     assert "统一写法" in preview.text
     assert 'name="content"' not in preview.text  # no confirm offered
