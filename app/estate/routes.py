@@ -46,26 +46,14 @@ async def _unit_page(request: Request, staff: CurrentStaff, office_id: int, unit
 
 @get("/estate", opt=READERS)
 async def register(
-    request: Request,
-    staff: CurrentStaff,
-    office_id: int,
-    q: FromQuery[str] = "",
-    building: FromQuery[int | None] = None,
+    request: Request, staff: CurrentStaff, office_id: int, q: FromQuery[str] = "", building: FromQuery[str] = ""
 ) -> Template:
     """E1: find a unit by building, number ("3-402", "3栋402"), resident name or phone."""
-    units = await service.search_units(staff, office_id, q[:50], building) if (q or building) else []
-    buildings = await service.list_buildings(office_id)
+    building_id = int(building) if building.isdigit() and len(building) < 10 else None  # the select's "" is "all"
+    units = await service.search_units(staff, office_id, q[:50], building_id) if (q or building_id) else []
+    context = {"units": units, "q": q[:50], "building": building_id, "states": UNIT_STATES, "kinds": RESIDENT_KINDS}
     template = "estate/_results.html" if is_htmx(request) else "estate/index.html"
-    return page(
-        request,
-        template,
-        units=units,
-        buildings=buildings,
-        q=q[:50],
-        building=building,
-        states=UNIT_STATES,
-        kinds=RESIDENT_KINDS,
-    )
+    return page(request, template, buildings=await service.list_buildings(office_id), **context)
 
 
 @get("/estate/units/new", opt=EDITORS)

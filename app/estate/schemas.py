@@ -18,7 +18,7 @@ UNIT_STATES: dict[str, str] = {
     "renovating": lazy("Renovating"),  # 装修
 }
 RESIDENT_KINDS: dict[str, str] = {
-    "owner": lazy("Owner"),  # 业主
+    "owner": lazy("Home owner"),  # 业主 ("Owner" is 责任人 elsewhere)
     "tenant": lazy("Tenant"),  # 租户
     "household": lazy("Household member"),  # 家庭成员
 }
