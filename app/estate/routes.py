@@ -17,6 +17,7 @@ from app.estate.schemas import (
     RESIDENT_KINDS,
     UNIT_STATES,
     BuildingSave,
+    ParkingRow,
     ParkingSave,
     ResidentEnd,
     ResidentSave,
@@ -44,6 +45,13 @@ async def _unit_page(request: Request, staff: CurrentStaff, office_id: int, unit
     return page(request, "estate/unit.html", unit=unit, states=UNIT_STATES, kinds=RESIDENT_KINDS, **extra)
 
 
+def _parking_values(p: ParkingRow) -> dict[str, Any]:
+    return {k: getattr(p, k) or "" for k in ("number", "rent", "let_from", "let_until")} | {
+        "parking_id": p.id,
+        "unit_id": p.unit or "",
+    }
+
+
 @get("/estate", opt=READERS)
 async def register(
     request: Request, staff: CurrentStaff, office_id: int, q: FromQuery[str] = "", building: FromQuery[str] = ""
@@ -51,7 +59,13 @@ async def register(
     """E1: find a unit by building, number ("3-402", "3栋402"), resident name or phone."""
     building_id = int(building) if building.isdigit() and len(building) < 10 else None  # the select's "" is "all"
     units = await service.search_units(staff, office_id, q[:50], building_id) if (q or building_id) else []
-    context = {"units": units, "q": q[:50], "building": building_id, "states": UNIT_STATES, "kinds": RESIDENT_KINDS}
+    context: dict[str, Any] = {
+        "units": units,
+        "q": q[:50],
+        "building": building_id,
+        "states": UNIT_STATES,
+        "kinds": RESIDENT_KINDS,
+    }
     template = "estate/_results.html" if is_htmx(request) else "estate/index.html"
     return page(request, template, buildings=await service.list_buildings(office_id), **context)
 
@@ -168,23 +182,10 @@ async def parking(
 ) -> Template:
     """E4: parking spaces let through the centre, with rent and period."""
     rows = await service.list_parking(office_id)
-    values = next(
-        (
-            {k: getattr(p, k) or "" for k in ("number", "rent", "let_from", "let_until")}
-            | {"parking_id": p.id, "unit_id": p.unit or ""}
-            for p in rows
-            if p.id == edit
-        ),
-        {},
-    )
-    return page(
-        request,
-        "estate/parking.html",
-        rows=rows,
-        values=values,
-        units=await service.unit_options(office_id),
-        can_edit=staff.role in service.EDITORS,
-    )
+    values = next((_parking_values(p) for p in rows if p.id == edit), {})
+    units = await service.unit_options(office_id)
+    can_edit = staff.role in service.EDITORS
+    return page(request, "estate/parking.html", rows=rows, values=values, units=units, can_edit=can_edit)
 
 
 @post("/estate/parking", opt=EDITORS)
