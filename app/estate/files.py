@@ -17,9 +17,8 @@ from app.db import write_transaction
 from app.errors import RuleViolation, check_found
 from app.estate.register import CENTRE_ROLES
 from app.estate.schemas import CheckItemRow, CheckRow, DocumentRecord, ErrorRate, FileCheckMark, FileItem
-from app.estate.tables import FileCheck, FileCheckItem, FileDocument
+from app.estate.tables import FileCheck, FileCheckItem, FileDocument, Office, Unit
 from app.i18n import _
-from app.org.tables import Office, Unit
 from app.sync.registry import ApplyContext
 
 # E2 / M1 / M3: the documents of a file, from the seeds (configurable per office).

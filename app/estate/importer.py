@@ -11,8 +11,8 @@ from typing import Any
 from app.db import write_transaction
 from app.estate._rows import HEADERS, KIND_NAMES, STATE_NAMES, B, N, Problem, ResidentValues, UnitValues, check_row
 from app.estate.register import building_key, unit_key
+from app.estate.tables import Building, Resident, Unit
 from app.i18n import _
-from app.org.tables import Building, Resident, Unit
 from app.spreadsheets import Sheet, SpreadsheetError, read_table, write_xlsx
 
 CHUNK = 500  # rows per INSERT (SQLite's bound-parameter limit)
@@ -263,7 +263,7 @@ def summary(plan: Plan) -> str:
 async def import_file_cli(office_id: int, path: str, content: bytes | None = None) -> int:
     """`python -m app import-estate --office ID FILE`: the same checks; exit 1 with the row messages."""
     from app.db import close_pool, open_pool
-    from app.org.tables import Office
+    from app.estate.tables import Office
 
     await open_pool()
     try:

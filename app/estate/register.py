@@ -26,9 +26,8 @@ from app.estate.schemas import (
     UnitRow,
     UnitSave,
 )
-from app.estate.tables import ParkingSpace
+from app.estate.tables import Building, ParkingSpace, Resident, Unit
 from app.i18n import _
-from app.org.tables import Building, Resident, Unit
 from app.sync.registry import ApplyContext
 
 EDITORS = frozenset({"supervisor", "frontdesk"})  # add, edit, deactivate (E1)

@@ -1,11 +1,17 @@
-"""Estate tables beyond the org register: parking (E4), resident files and their spot checks (E2, K1)."""
+"""Estate tables: the register (E1) and parking (E4), resident files and their spot checks (E2, K1).
+
+NOTE: Building, Unit and Resident are defined in app/org/tables.py, where the other domains have always
+referenced them (a unit on a request, a checkpoint, a duty-log entry); app.estate is their one writer
+and reaches them through this module (DESIGN's "org/estate" is one domain)."""
 
 from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Numeric, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from app.auth.tables import Staff
-from app.org.tables import Office, Unit
+from app.org.tables import Building, Office, Resident, Unit
+
+__all__ = ["Building", "FileCheck", "FileCheckItem", "FileDocument", "Office", "ParkingSpace", "Resident", "Unit"]
 
 
 class ParkingSpace(Table):
