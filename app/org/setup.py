@@ -9,7 +9,6 @@ import msgspec
 
 from app.auth.schemas import DisplayName, Password, Username
 from app.auth.service import create_staff_account
-from app.auth.tables import Staff
 from app.clock import zone
 from app.db import write_transaction
 from app.errors import RuleViolation
@@ -46,8 +45,17 @@ async def setup_office(form: SetupForm) -> SetupResult:
         zone(form.time_zone)
     except (KeyError, ValueError) as exc:  # ZoneInfoNotFoundError is a KeyError
         raise RuleViolation("time_zone", _("Unknown time zone."), field="time_zone") from exc
-    if await Staff.exists().where(Staff.username == form.username.lower()):
-        raise RuleViolation("username_taken", _("This username is already taken."), field="username")
+    try:
+        return await _create(form)
+    except RuleViolation:
+        raise
+    except Exception as exc:  # the unique username (auth's table), on either engine: the whole setup is undone
+        if "unique" in str(exc).lower() and "username" in str(exc).lower():
+            raise RuleViolation("username_taken", _("This username is already taken."), field="username") from exc
+        raise
+
+
+async def _create(form: SetupForm) -> SetupResult:
     async with write_transaction():
         company = await Company.select(Company.id).where(Company.name == form.company).first()
         company_id = company["id"] if company else (await Company.insert(Company(name=form.company)))[0]["id"]

@@ -54,7 +54,10 @@ async def test_setup_on_an_empty_database_then_the_supervisor_signs_in():
         second = _run(env, "-m", "app", "setup", "--no-input", "--shifts", "two", *again)
         assert second.returncode == 0, second.stderr
         assert "added to company 新城物业 (id 1): office 西湖管理处 (id 2)" in second.stdout
-        refused = _run(env, "-m", "app", "setup", "--no-input", *again)  # same username, same office
+        refused = _run(env, "-m", "app", "setup", "--no-input", *again)  # the same office again
+        assert refused.returncode == 1 and "office" in refused.stderr
+        taken = [*flags[:2], "--office", "南湖管理处", "--username", "boss2", "--display-name", "张主管"]
+        refused = _run(env, "-m", "app", "setup", "--no-input", *taken)
         assert refused.returncode == 1 and "username" in refused.stderr
     finally:
         if pg_name:
@@ -73,6 +76,19 @@ async def test_setup_adds_an_office_with_the_preset_shifts_and_a_supervisor():
     assert [s["start"] for s in office["shift_templates"]] == ["09:00", "20:00"]
     staff = await Staff.select(Staff.role, Staff.office).where(Staff.id == second.staff_id).first()
     assert staff == {"role": "supervisor", "office": second.office_id}
+
+
+async def test_a_taken_username_undoes_the_whole_setup():
+    from app.errors import RuleViolation
+    from app.org.tables import Company
+
+    key = uuid.uuid4().hex[:8]
+    form = SetupForm(company=f"公司{key}", office="一号", username=f"v{key}", display_name="主管", password=PASSWORD)
+    await setup_office(form)
+    with pytest.raises(RuleViolation) as refused:
+        await setup_office(msgspec.structs.replace(form, company=f"别的{key}"))
+    assert refused.value.field == "username"
+    assert not await Company.exists().where(Company.name == f"别的{key}")
 
 
 @pytest.mark.parametrize(("field", "value"), [("shifts", "four"), ("time_zone", "Mars/Base")])
