@@ -1,4 +1,4 @@
-"""Command line: serve, migrate, seed-demo, create-staff, verify-duty-log, vapid-keys."""
+"""Command line: serve, migrate, setup, seed-demo, create-staff, import-estate, verify-duty-log, vapid-keys."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _migrate() -> int:
 
 
 def _seed_demo(if_empty: bool) -> int:
-    from app.org.demo import DEMO_PASSWORD, demo_accounts, demo_exists, seed_demo
+    from app.demo import DEMO_PASSWORD, demo_accounts, demo_exists, seed_demo
 
     async def run() -> int:
         if if_empty and await demo_exists():
@@ -32,6 +32,91 @@ def _seed_demo(if_empty: bool) -> int:
         return 0
 
     return asyncio.run(run())
+
+
+_SETUP_FIELDS = [  # (argument, environment variable, prompt)
+    ("company", "SETUP_COMPANY", "company name (公司名称)"),
+    ("office", "SETUP_OFFICE", "office name (管理处名称)"),
+    ("time_zone", "SETUP_TIME_ZONE", "time zone"),
+    ("shifts", "SETUP_SHIFTS", "shift preset: three | two | evening"),
+    ("username", "SETUP_USERNAME", "supervisor username"),
+    ("display_name", "SETUP_NAME", "supervisor name (姓名)"),
+]
+_SETUP_DEFAULTS = {"time_zone": "Asia/Shanghai", "shifts": "three"}
+
+
+def _setup_values(args: argparse.Namespace) -> dict[str, str] | None:
+    """Flags first, then the environment, then a prompt (unless --no-input); None when something is missing."""
+    values: dict[str, str] = {}
+    for name, env, prompt in _SETUP_FIELDS:
+        value = getattr(args, name) or os.environ.get(env, "")
+        if not value and not args.no_input:
+            default = _SETUP_DEFAULTS.get(name, "")
+            value = input(f"{prompt}{f' [{default}]' if default else ''}: ").strip() or default
+        value = value or _SETUP_DEFAULTS.get(name, "")
+        if not value:
+            print(f"missing: --{name.replace('_', '-')} (or {env})", file=sys.stderr)
+            return None
+        values[name] = value
+    password = os.environ.get("SETUP_PASSWORD", "")
+    if not password and not args.no_input:
+        password = getpass.getpass("supervisor password (at least 8 characters): ")
+        if getpass.getpass("again: ") != password:
+            print("the two passwords differ", file=sys.stderr)
+            return None
+    if not password:
+        print("missing: SETUP_PASSWORD", file=sys.stderr)
+        return None
+    return values | {"password": password}
+
+
+def _setup(args: argparse.Namespace) -> int:
+    import msgspec
+
+    from app.errors import RuleViolation
+    from app.migrate import migrate
+    from app.org.setup import SetupForm, setup_office
+
+    values = _setup_values(args)
+    if values is None:
+        return 2
+    try:
+        form = msgspec.convert(values, SetupForm)
+    except msgspec.ValidationError as exc:
+        print(f"not valid: {exc}", file=sys.stderr)
+        return 1
+
+    async def run() -> int:
+        from app.db import close_pool, open_pool
+
+        await migrate()
+        await open_pool()
+        try:
+            result = await setup_office(form)
+        except RuleViolation as exc:
+            print(f"{exc.field or 'error'}: {exc.message}", file=sys.stderr)
+            return 1
+        finally:
+            await close_pool()
+        made = "created company" if result.company_created else "added to company"
+        print(f"{made} {form.company} (id {result.company_id}): office {form.office} (id {result.office_id})")
+        print(f"supervisor {form.username.lower()} (id {result.staff_id}) can now sign in")
+        return 0
+
+    return asyncio.run(run())
+
+
+def _import_estate(office: int, path: str) -> int:
+    from pathlib import Path
+
+    from app.estate.importer import import_file_cli
+
+    try:
+        content = Path(path).read_bytes()
+    except OSError as exc:
+        print(f"{path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    return asyncio.run(import_file_cli(office, path, content))
 
 
 def _create_staff(args: argparse.Namespace) -> int:
@@ -86,6 +171,13 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=int(os.environ.get("APP_PORT", "8000")))
     serve.add_argument("--workers", type=int, default=1)
     sub.add_parser("migrate", help="apply database migrations")
+    setup = sub.add_parser("setup", help="create a company, an office and its first supervisor (again: another office)")
+    for name, env, prompt in _SETUP_FIELDS:
+        setup.add_argument(f"--{name.replace('_', '-')}", dest=name, help=f"{prompt} (env {env})")
+    setup.add_argument("--no-input", action="store_true", help="never prompt (password from SETUP_PASSWORD)")
+    estate = sub.add_parser("import-estate", help="import buildings, units and residents from an XLSX or CSV file")
+    estate.add_argument("--office", type=int, required=True)
+    estate.add_argument("file")
     seed = sub.add_parser("seed-demo", help="create the demo company, offices and accounts")
     seed.add_argument("--if-empty", action="store_true", help="do nothing when the demo data exists")
     staff = sub.add_parser("create-staff", help="create a staff account (password from STAFF_PASSWORD or a prompt)")
@@ -104,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(args.host, args.port, args.workers)
         case "migrate":
             return _migrate()
+        case "setup":
+            return _setup(args)
+        case "import-estate":
+            return _import_estate(args.office, args.file)
         case "seed-demo":
             return _seed_demo(args.if_empty)
         case "create-staff":

@@ -17,6 +17,7 @@ _PATH = re.compile(r"at `\$\.([A-Za-z_][A-Za-z0-9_]*)")
 _MISSING = re.compile(r"missing required field `([A-Za-z_][A-Za-z0-9_]*)`")
 _MAX_LEN = re.compile(r"length <= (\d+)")
 _MIN_LEN = re.compile(r"length >= (\d+)")
+_RANGE = re.compile(r"Expected `(int|float)` [<>]=? ")
 
 
 class FormErrors(Exception):
@@ -42,6 +43,8 @@ def message_for(error: str) -> tuple[str | None, str]:
         return field, _("This value has characters that are not allowed.")
     if "Invalid enum value" in error:
         return field, _("Choose a value from the list.")
+    if _RANGE.search(error):  # "Expected `int` <= 200": a number, but out of range
+        return field, _("This number is out of range.")
     if "Expected `int`" in error or "Expected `float`" in error:
         return field, _("Enter a number.")
     if ">= " in error or "<= " in error or "> " in error or "< " in error:

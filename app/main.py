@@ -25,6 +25,7 @@ from app.auth.guard import session_middleware, staff_guard
 from app.db import close_pool, open_pool
 from app.duty import routes as duty
 from app.errors import Forbidden, NotFound, RuleViolation
+from app.estate import routes as estate
 from app.fees import routes as fees
 from app.followups import routes as followups
 from app.followups.scheduler import start_scheduler, stop_scheduler
@@ -53,6 +54,7 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     """Every domain's offline write types, listed here explicitly (no registration by import)."""
     from app.alerts.service import MUTATIONS as alerts_mutations
     from app.duty.service import MUTATIONS as duty_mutations
+    from app.estate.service import MUTATIONS as estate_mutations
     from app.fees.service import MUTATIONS as fee_mutations
     from app.followups.complaints import MUTATIONS as complaint_mutations
     from app.followups.consultations import MUTATIONS as consultation_mutations
@@ -73,6 +75,7 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *consultation_mutations,
         *key_mutations,
         *fee_mutations,
+        *estate_mutations,
     )
 
 
@@ -202,6 +205,7 @@ def create_app(
             *reports.ROUTES,
             *keys.ROUTES,
             *fees.ROUTES,
+            *estate.ROUTES,
             *pwa.ROUTES,
             static,
         ],

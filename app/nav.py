@@ -44,6 +44,13 @@ NAV: tuple[NavItem, ...] = (
     # Keys at the duty room (app.keys, K2) and fee status / dunning (app.fees, $1, $2).
     NavItem(lazy("Keys"), "/keys", frozenset({"duty", "frontdesk", "patrol", "supervisor", "manager", "qa"}), "keys"),
     NavItem(lazy("Fees"), "/fees", frozenset({"duty", "frontdesk", "supervisor", "manager", "qa"}), "fees"),
+    # The estate register and resident files (app.estate, E1–E4, E2); phones masked for the callers.
+    NavItem(
+        lazy("Estate"),
+        "/estate",
+        frozenset({"frontdesk", "duty", "supervisor", "manager", "technician", "engineering_lead", "patrol"}),
+        "estate",
+    ),
     NavItem(lazy("Figures"), "/reports", frozenset({"supervisor", "manager", "engineering_lead", "qa"}), "reports"),
     NavItem(lazy("Staff"), "/staff", frozenset({"supervisor"}), "staff"),
     NavItem(lazy("Alerts"), "/alerts", None, "alerts"),

@@ -6,6 +6,7 @@ from app.alerts.tables import Alert, AlertDelivery, AlertEvent, AlertRecipient, 
 from app.attachments.tables import Attachment
 from app.auth.tables import AuthSession, LoginAttempt, Staff
 from app.duty.tables import DutyLogEntry
+from app.estate.tables import FileCheck, FileCheckItem, FileDocument, ParkingSpace
 from app.followups.tables import (
     Complaint,
     Consultation,
@@ -102,5 +103,9 @@ APP_CONFIG = AppConfig(
         Complaint,
         Consultation,
         NoticeTopics,
+        ParkingSpace,
+        FileDocument,
+        FileCheck,
+        FileCheckItem,
     ],
 )

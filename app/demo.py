@@ -44,7 +44,7 @@ async def demo_accounts() -> list[tuple[str, str, str]]:
     rows = (
         await Staff.select(Staff.username, Staff.role, Staff.office.name.as_alias("office"))
         .where(Staff.username.is_in(usernames))
-        .order_by(Staff.id)
+        .order_by(Staff._meta.primary_key)
     )
     return [(r["username"], r["role"], r["office"]) for r in rows]
 
