@@ -15,7 +15,7 @@ from app.alerts._settings import office_settings
 from app.alerts.kinds import KINDS, RECIPIENTS, TARGETS, LadderStep
 from app.alerts.schemas import Addressee, PushPayload, WebhookPayload
 from app.alerts.tables import Alert, AlertDelivery, AlertEvent, AlertRecipient, PushSubscription
-from app.auth.tables import Staff
+from app.auth import directory
 from app.i18n import _, current_language, normalise_language
 from app.settings import get_settings
 
@@ -46,30 +46,26 @@ def target_label(target: str) -> str:
 async def _named_staff(office_id: int, recipients: list[int], roles: list[str]) -> list[int]:
     if not recipients and not roles:
         return []
-    named = Staff.id.is_in(recipients) if recipients else None
-    by_role = Staff.role.is_in(roles) if roles else None
-    where = by_role if named is None else named if by_role is None else (named | by_role)
-    assert where is not None  # recipients or roles, above
-    rows = await Staff.select(Staff.id).where((Staff.office == office_id) & Staff.is_active.eq(True) & where)
-    return sorted({r["id"] for r in rows})
+    found = await directory.staff_of_office(
+        office_id, roles=roles if roles else None, ids=recipients if recipients else None
+    )
+    return sorted({p.id for p in found})
 
 
 async def _people(alert: dict, target: str, extra: Sequence[int] = ()) -> list[dict]:
     """Active staff of the office a ladder target names, minus those already notified."""
     ids = list(alert["named"]) if target == RECIPIENTS else []
     ids += list(extra)
-    query = Staff.select(Staff.id, Staff.display_name, Staff.language, Staff.phone, Staff.role).where(
-        (Staff.office == alert["office"]) & Staff.is_active.eq(True)
-    )
     if target == RECIPIENTS:
         if not ids:
             return []
-        query = query.where(Staff.id.is_in(ids))
-    elif ids:
-        query = query.where((Staff.role == target) | Staff.id.is_in(ids))
+        found = await directory.staff_of_office(alert["office"], ids=ids)
     else:
-        query = query.where(Staff.role == target)
-    people = await query.order_by(Staff.id)
+        found = await directory.staff_of_office(alert["office"], roles=[target], ids=ids or None)
+    people = [
+        {"id": p.id, "display_name": p.display_name, "language": p.language, "phone": p.phone, "role": p.role}
+        for p in found
+    ]
     done = {
         r["staff"] for r in await AlertRecipient.select(AlertRecipient.staff).where(AlertRecipient.alert == alert["id"])
     }

@@ -33,12 +33,12 @@ from uuid import UUID
 
 import msgspec
 
-from app.auth.tables import Staff
+from app.auth import directory
 from app.clock import zone
 from app.db import is_postgres, write_transaction
 from app.followups._common import day_start, end_of_day, local_day, previous_quarter, utc, week_bounds
 from app.followups.tables import Complaint, FollowupDraw, FollowupTask, LeakTest, Rectification
-from app.org.tables import Office
+from app.org.service import office_time_zone
 from app.work import service as work
 
 SUPERVISOR_FEN = 20_000  # F4: 200 yuan
@@ -66,13 +66,8 @@ def verify_draw(row: dict) -> bool:
 
 
 async def _first_of_role(office_id: int, role: str) -> int | None:
-    row = (
-        await Staff.select(Staff.id)
-        .where((Staff.office == office_id) & (Staff.role == role) & Staff.is_active.eq(True))
-        .order_by(Staff.id)
-        .first()
-    )
-    return row["id"] if row else None
+    found = await directory.staff_of_office(office_id, roles=[role])
+    return found[0].id if found else None
 
 
 class _Generator:
@@ -318,10 +313,10 @@ async def _samples(gen: _Generator, rectifications: dict[UUID, dict]) -> None:
 async def generate_followups(office_id: int, now: datetime) -> list[dict]:
     """Make every follow-up task that is due to exist at `now` (F1–F6); returns the new ones."""
     now = utc(now)
-    office = await Office.select(Office.time_zone).where(Office.id == office_id).first()
-    if office is None:
+    time_zone = await office_time_zone(office_id)
+    if time_zone is None:
         return []
-    gen = _Generator(office_id, zone(office["time_zone"] or "Asia/Shanghai"), now)
+    gen = _Generator(office_id, zone(time_zone), now)
     async with write_transaction():
         if is_postgres():  # one generator per office at a time, whichever instance runs it
             await FollowupTask.raw("SELECT pg_advisory_xact_lock(7008, {})", office_id)

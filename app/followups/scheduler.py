@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from app.followups.complaints import check_deadlines
 from app.followups.rules import generate_followups
-from app.org.tables import Office
+from app.org.service import all_office_ids
 
 log = logging.getLogger("app.followups")
 INTERVAL_SECONDS = 60.0
@@ -25,9 +25,9 @@ _task: asyncio.Task | None = None
 
 async def run_once(now: datetime | None = None) -> None:
     now = now or datetime.now(UTC)
-    for office in await Office.select(Office.id):
-        await generate_followups(office["id"], now)
-        await check_deadlines(office["id"], now)
+    for office_id in await all_office_ids():
+        await generate_followups(office_id, now)
+        await check_deadlines(office_id, now)
 
 
 async def _loop() -> None:

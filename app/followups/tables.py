@@ -7,11 +7,15 @@ was classified and answered, C1–C3).
 
 from piccolo.columns import JSON, UUID, Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 from app.auth.tables import Staff
 from app.org.tables import Office
-from app.work.tables import ServiceRequest, WorkOrder
+
+# The work domain's records a follow-up is about: foreign keys only (reads go through app.work.service).
+ServiceRequest = LazyTableReference("ServiceRequest", module_path="app.work.tables")
+WorkOrder = LazyTableReference("WorkOrder", module_path="app.work.tables")
 
 
 class FollowupDraw(Table):
@@ -39,8 +43,8 @@ class FollowupTask(Table):
     office = ForeignKey(references=Office, null=False, index=True)
     key = Varchar(length=80, unique=True)  # "<rule>:<record id>"
     rule = Varchar(length=4)  # F1 F2 F3 F4 F4S F5 F6
-    request = ForeignKey(references=ServiceRequest, null=False, index=True)
-    work_order = ForeignKey(references=WorkOrder, null=True, default=None, index=True)
+    request: ForeignKey = ForeignKey(references=ServiceRequest, null=False, index=True)
+    work_order: ForeignKey = ForeignKey(references=WorkOrder, null=True, default=None, index=True)
     draw = ForeignKey(references=FollowupDraw, null=True, default=None)
     assignee = ForeignKey(references=Staff, null=True, default=None, index=True)
     assignee_role = Varchar(length=20)
@@ -75,9 +79,9 @@ class Rectification(Table):
     office = ForeignKey(references=Office, null=False, index=True)
     record = ForeignKey(references=FollowupRecord, null=False, unique=True)
     task = ForeignKey(references=FollowupTask, null=False)
-    origin_request = ForeignKey(references=ServiceRequest, null=False)
-    request = ForeignKey(references=ServiceRequest, null=False)
-    work_order = ForeignKey(references=WorkOrder, null=False, unique=True, index=True)
+    origin_request: ForeignKey = ForeignKey(references=ServiceRequest, null=False)
+    request: ForeignKey = ForeignKey(references=ServiceRequest, null=False)
+    work_order: ForeignKey = ForeignKey(references=WorkOrder, null=False, unique=True, index=True)
     deadline = Timestamptz()
     created_at = Timestamptz()
 
@@ -88,7 +92,7 @@ class LeakTest(Table):
     id = Serial(primary_key=True)
 
     office = ForeignKey(references=Office, null=False, index=True)
-    work_order = ForeignKey(references=WorkOrder, null=False, unique=True)
+    work_order: ForeignKey = ForeignKey(references=WorkOrder, null=False, unique=True)
     tested_on = Date()
     recorded_by = ForeignKey(references=Staff, null=False)
     recorded_at = Timestamptz(default=TimestamptzNow())
@@ -101,7 +105,7 @@ class Complaint(Table):
     id = Serial(primary_key=True)
 
     office = ForeignKey(references=Office, null=False, index=True)
-    request = ForeignKey(references=ServiceRequest, null=False, unique=True)
+    request: ForeignKey = ForeignKey(references=ServiceRequest, null=False, unique=True)
     classification = Varchar(length=20, default="")  # C1: service | charges | maintenance | help | consulting | venting
     department = Varchar(length=20, default="")
     severity = Varchar(length=10, default="minor")  # minor | major (C3: major → the supervisor)

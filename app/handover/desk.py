@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from app.auth import directory
 from app.auth.schemas import CurrentStaff
-from app.auth.tables import Staff
 from app.clock import zone
 from app.duty.service import entries_for_day, shift_of
 from app.errors import Forbidden
@@ -46,8 +46,7 @@ def check_office(staff: CurrentStaff, office_id: int) -> None:
 async def _people(ids: list[int]) -> dict[int, PersonOnDuty]:
     if not ids:
         return {}
-    rows = await Staff.select(Staff.id, Staff.display_name, Staff.phone).where(Staff.id.is_in(ids))
-    return {r["id"]: PersonOnDuty(staff_id=r["id"], name=r["display_name"], phone=r["phone"] or "") for r in rows}
+    return {p.id: PersonOnDuty(staff_id=p.id, name=p.display_name, phone=p.phone) for p in await directory.people(ids)}
 
 
 async def on_duty_now(office_id: int, tz_name: str, at: datetime | None = None) -> OnDutyNow:

@@ -24,9 +24,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from app.auth import directory
 from app.auth.passwords import hash_password, verify_password
 from app.auth.schemas import CurrentStaff
-from app.auth.tables import Staff
 from app.errors import RuleViolation
 from app.handover.schemas import Signature
 from app.handover.tables import HandoverPin, SignatureFailure
@@ -109,8 +109,7 @@ async def has_pin(staff_id: int) -> bool:
 
 async def set_pin(staff: CurrentStaff, password: str, pin: str) -> None:
     """Set or change one's handover PIN (4–8 digits), confirmed with the account password."""
-    row = await Staff.select(Staff.password_hash).where(Staff.id == staff.id).first()
-    if not verify_password(row["password_hash"] if row else None, password):
+    if not verify_password(await directory.password_hash_of(staff.id), password):
         raise RuleViolation("wrong_password", _("Wrong password."), field="password")
     if not (pin.isdigit() and 4 <= len(pin) <= 8):
         raise RuleViolation("bad_pin", _("A PIN is 4 to 8 digits."), field="pin")
@@ -167,11 +166,11 @@ async def verify(
     if recent >= MAX_FAILURES:
         message = _("Too many wrong PINs or passwords for %(name)s. Wait 15 minutes, then sign again.", name=name)
         raise RuleViolation("signature_locked", message, field=field)
-    staff = await Staff.select(Staff.password_hash).where(Staff.id == signature.staff_id).first()
+    password_hash = await directory.password_hash_of(signature.staff_id)
     pin = await HandoverPin.select(HandoverPin.pin_hash).where(HandoverPin.staff == signature.staff_id).first()
     secret = payload["p"]
     ok = pin is not None and verify_password(pin["pin_hash"], secret)
-    ok = ok or (staff is not None and verify_password(staff["password_hash"], secret))
+    ok = ok or (password_hash is not None and verify_password(password_hash, secret))
     if not ok:
         failures.append(
             SignatureFailure(staff=signature.staff_id, office=ctx.staff.office_id, failed_at=ctx.received_at)

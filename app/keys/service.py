@@ -10,8 +10,8 @@ from typing import Any
 
 import msgspec
 
+from app.auth import directory
 from app.auth.schemas import CurrentStaff
-from app.auth.tables import Staff
 from app.clock import aware, now, when_it_happened
 from app.errors import Forbidden, NotFound, RuleViolation, StaleChange, check_found
 from app.i18n import _, lazy
@@ -30,7 +30,6 @@ KEY_READERS = frozenset({"duty", "frontdesk", "patrol", "supervisor", "manager",
 KEY_LENDERS = frozenset({"duty", "frontdesk", "supervisor", "manager"})
 KEY_ADMINS = frozenset({"frontdesk", "supervisor", "manager"})
 DEFAULT_OVERDUE_MINUTES = 240
-_staff_pk = Staff._meta.primary_key  # Staff declares no `id` of its own (implicit Serial)
 
 
 def check_reader(staff: CurrentStaff, office_id: int) -> None:
@@ -68,9 +67,7 @@ def _keep(ctx: ApplyContext, key_id: int, text: str):
 async def _borrower_checked(ctx: ApplyContext, m: KeyLend, kind: str) -> None:
     data = m.data
     if data.borrower_staff_id is not None:
-        if not await Staff.exists().where(
-            (_staff_pk == data.borrower_staff_id) & (Staff.office == ctx.staff.office_id) & (Staff.is_active == True)  # noqa: E712
-        ):
+        if not await directory.staff_of_office(ctx.staff.office_id, ids=[data.borrower_staff_id]):
             raise RuleViolation(
                 "staff_not_found", _("That colleague is not in your office."), field="borrower_staff_id"
             )
@@ -305,14 +302,8 @@ async def key_detail(staff: CurrentStaff, office_id: int, key_id: int) -> tuple[
 
 async def colleagues(office_id: int) -> list[tuple[int, str]]:
     """The office's active staff, for "who took it"."""
-    rows = (
-        await Staff.select(_staff_pk.as_alias("id"), Staff.display_name)
-        .where(
-            (Staff.office == office_id) & (Staff.is_active == True)  # noqa: E712
-        )
-        .order_by(Staff.display_name)
-    )
-    return [(r["id"], r["display_name"]) for r in rows]
+    found = await directory.staff_of_office(office_id)
+    return sorted(((p.id, p.display_name) for p in found), key=lambda item: item[1])
 
 
 # --- the register (online forms) -------------------------------------------------------------

@@ -64,6 +64,47 @@ async def office_counts(office_id: int) -> dict[str, int]:
     }
 
 
+async def unit_directory(office_id: int) -> list[dict]:
+    """Every unit of the office with its current residents (moved-out ones left out): intake's unit
+    search, which works offline."""
+    units = (
+        await Unit.select(Unit.id, Unit.number, Unit.building.name.as_alias("building"))
+        .where(Unit.office == office_id)
+        .order_by(Unit.building)
+        .order_by(Unit.number)
+    )
+    residents: dict[int, list[dict]] = {}
+    for r in (
+        await Resident.select(Resident.unit, Resident.name, Resident.phone)
+        .where((Resident.office == office_id) & Resident.ended_on.is_null())
+        .order_by(Resident.id)
+    ):
+        residents.setdefault(r["unit"], []).append({"name": r["name"], "phone": r["phone"]})
+    return [
+        {"id": u["id"], "label": f"{u['building']} {u['number']}", "residents": residents.get(u["id"], [])}
+        for u in units
+    ]
+
+
+async def office_inventory_items(office_id: int) -> list[str]:
+    """The office's handover inventory list (H4) as saved (empty: none saved yet)."""
+    row = await Office.select(Office.inventory_items).where(Office.id == office_id).output(load_json=True).first()
+    return list((row or {}).get("inventory_items") or [])
+
+
+async def save_office_duty_settings(office_id: int, shift_templates: list[dict], inventory_items: list[str]) -> None:
+    """Store the office's shift templates (D2) and inventory list (H4); the roster domain decides them."""
+    await Office.update({Office.shift_templates: shift_templates, Office.inventory_items: inventory_items}).where(
+        Office.id == office_id
+    )
+
+
+async def office_time_zone(office_id: int) -> str | None:
+    """The office's IANA time zone name, or None when there is no such office."""
+    row = await Office.select(Office.time_zone).where(Office.id == office_id).first()
+    return (row["time_zone"] or "Asia/Shanghai") if row else None
+
+
 async def all_office_ids() -> list[int]:
     """Every office's id (for background steps that run per office)."""
     return [r["id"] for r in await Office.select(Office.id).order_by(Office.id)]

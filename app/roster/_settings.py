@@ -11,8 +11,7 @@ from datetime import datetime
 from app.auth.schemas import CurrentStaff
 from app.errors import RuleViolation
 from app.i18n import _
-from app.org.service import DEFAULT_INVENTORY
-from app.org.tables import Office
+from app.org.service import DEFAULT_INVENTORY, office_inventory_items, save_office_duty_settings
 from app.roster._shifts import month_key
 from app.roster.roles import require_editor
 from app.roster.schemas import ShiftTemplate
@@ -23,8 +22,7 @@ MAX_SHIFTS = 6
 
 async def office_inventory(office_id: int) -> list[str]:
     """The post's inventory list counted at every handover (H4), or the defaults."""
-    row = await Office.select(Office.inventory_items).where(Office.id == office_id).output(load_json=True).first()
-    return list((row or {}).get("inventory_items") or DEFAULT_INVENTORY)
+    return await office_inventory_items(office_id) or list(DEFAULT_INVENTORY)
 
 
 async def save_settings(actor: CurrentStaff, shifts: list[ShiftTemplate], inventory: list[str]) -> None:
@@ -62,9 +60,7 @@ async def save_settings(actor: CurrentStaff, shifts: list[ShiftTemplate], invent
                 month=month_key(row["month"]),
             )
             raise RuleViolation("shift_in_use", message, field="code_0")
-    await Office.update(
-        {Office.shift_templates: [_template_dict(s) for s in shifts], Office.inventory_items: items}
-    ).where(Office.id == actor.office_id)
+    await save_office_duty_settings(actor.office_id, [_template_dict(s) for s in shifts], items)
 
 
 def _template_dict(shift: ShiftTemplate) -> dict:

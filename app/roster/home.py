@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import msgspec
+
+from app.auth import directory
 from app.auth.schemas import CurrentStaff
-from app.auth.tables import Staff
 from app.i18n import _, lazy
 from app.org.service import office_shift_templates
 from app.roster import leave
@@ -46,9 +48,7 @@ def _group_of(role: str, department: str | None) -> str | None:
 
 async def escalation_contacts(office_id: int, on_shift_ids: set[int]) -> list[EscalationContact]:
     """The office's escalation contacts in the order the duty officer calls them (D6, D7)."""
-    rows = await Staff.select(Staff.id, Staff.display_name, Staff.role, Staff.department, Staff.phone).where(
-        (Staff.office == office_id) & (Staff.is_active.eq(True))
-    )
+    rows = [msgspec.structs.asdict(p) for p in await directory.staff_of_office(office_id)]
     order = list(CONTACT_GROUPS)
     contacts = []
     for r in rows:

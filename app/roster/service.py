@@ -12,11 +12,12 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from app.auth import directory
 from app.auth.roles import ROLES
 from app.auth.schemas import CurrentStaff
-from app.auth.tables import Staff
 from app.db import write_transaction
 from app.errors import NotFound, RuleViolation
 from app.i18n import _
@@ -74,11 +75,13 @@ def _now() -> datetime:
 async def roster_staff(office_id: int, include_inactive_ids: set[int] | None = None) -> list[dict]:
     """The office's active staff who work by the roster, duty officers first (D1).
 
-    NOTE: reads the auth domain's Staff table (names, roles, phones); it never writes it.
+    NOTE: read through the auth domain's staff directory (names, roles, phones).
     """
-    rows = await Staff.select(Staff.id, Staff.display_name, Staff.role, Staff.phone, Staff.is_active).where(
-        (Staff.office == office_id) & Staff.role.is_in(list(ROSTER_ROLES))
-    )
+    found = await directory.staff_of_office(office_id, roles=ROSTER_ROLES, active_only=False)
+    rows: list[dict[str, Any]] = [
+        {"id": p.id, "display_name": p.display_name, "role": p.role, "phone": p.phone, "is_active": p.is_active}
+        for p in found
+    ]
     keep = include_inactive_ids or set()
     rows = [r for r in rows if r["is_active"] or r["id"] in keep]
     rows.sort(key=lambda r: (ROLE_ORDER.index(r["role"]), r["display_name"], r["id"]))
@@ -86,8 +89,7 @@ async def roster_staff(office_id: int, include_inactive_ids: set[int] | None = N
 
 
 async def staff_names(office_id: int) -> dict[int, str]:
-    rows = await Staff.select(Staff.id, Staff.display_name).where(Staff.office == office_id)
-    return {r["id"]: r["display_name"] for r in rows}
+    return {p.id: p.display_name for p in await directory.staff_of_office(office_id, active_only=False)}
 
 
 # --- holidays (D8) ------------------------------------------------------------------------------------
@@ -206,9 +208,7 @@ async def holidays_without_manager(office_id: int, month: date) -> list[tuple[da
         if r["day"] in holidays and r["staff_id"] is not None
     ]
     ids = list({r["staff_id"] for r in rows})
-    roles = (
-        {r["id"]: r["role"] for r in await Staff.select(Staff.id, Staff.role).where(Staff.id.is_in(ids))} if ids else {}
-    )
+    roles = {p.id: p.role for p in await directory.people(ids)}
     covered = {r["day"] for r in rows if roles.get(r["staff_id"]) in MID_LEVEL_ROLES}
     return [(day, name) for day, name in sorted(holidays.items()) if day not in covered]
 

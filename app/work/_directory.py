@@ -3,41 +3,19 @@ offline) and the people an order can go to."""
 
 from __future__ import annotations
 
-from app.auth.tables import Staff
-from app.org.tables import Resident, Unit
+from app.auth import directory
+from app.org import service as org
 from app.work._common import ASSIGNABLE_ROLES
 
 
 async def unit_directory(office_id: int) -> list[dict]:
-    """Every unit of the office with its residents, for intake's unit search (works offline)."""
-    units = (
-        await Unit.select(Unit.id, Unit.number, Unit.building.name.as_alias("building"))
-        .where(Unit.office == office_id)
-        .order_by(Unit.building)
-        .order_by(Unit.number)
-    )
-    residents: dict[int, list[dict]] = {}
-    for r in (
-        await Resident.select(Resident.unit, Resident.name, Resident.phone)
-        .where(Resident.office == office_id)
-        .order_by(Resident.id)
-    ):
-        residents.setdefault(r["unit"], []).append({"name": r["name"], "phone": r["phone"]})
-    return [
-        {
-            "id": u["id"],
-            "label": f"{u['building']} {u['number']}",
-            "residents": residents.get(u["id"], []),
-        }
-        for u in units
-    ]
+    """Every unit of the office with its current residents, for intake's unit search (works offline)."""
+    return await org.unit_directory(office_id)
 
 
 async def assignees(office_id: int) -> list[dict]:
     """Who an order can go to: the office's active technicians and engineering leads."""
-    return (
-        await Staff.select(Staff.id, Staff.display_name, Staff.role)
-        .where((Staff.office == office_id) & Staff.is_active.eq(True) & Staff.role.is_in(list(ASSIGNABLE_ROLES)))
-        .order_by(Staff.role, ascending=False)
-        .order_by(Staff.display_name)
-    )
+    found = await directory.staff_of_office(office_id, roles=ASSIGNABLE_ROLES)
+    found.sort(key=lambda p: p.display_name)
+    found.sort(key=lambda p: p.role, reverse=True)  # technicians first, then leads; by name within
+    return [{"id": p.id, "display_name": p.display_name, "role": p.role} for p in found]

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from app.auth.tables import Staff
+from app.auth import directory
 from app.errors import RuleViolation, StaleChange
 from app.i18n import _
 from app.sync.registry import ApplyContext
@@ -55,11 +55,8 @@ async def _assignee(office_id: int, assignee_id: int | None) -> dict | None:
     """The technician an order goes to: active, of this office, a technician or the engineering lead."""
     if assignee_id is None:
         return None
-    row = (
-        await Staff.select(Staff.id, Staff.display_name, Staff.role)
-        .where((Staff.id == assignee_id) & (Staff.office == office_id) & Staff.is_active.eq(True))
-        .first()
-    )
+    found = await directory.staff_of_office(office_id, ids=[assignee_id])
+    row = {"id": found[0].id, "display_name": found[0].display_name, "role": found[0].role} if found else None
     if row is None or row["role"] not in ASSIGNABLE_ROLES:
         raise RuleViolation(
             "bad_assignee", _("Choose a technician of your office (or the engineering lead)."), field="assignee_id"

@@ -14,8 +14,7 @@ from app.duty.service import shift_of
 from app.errors import Forbidden, NotFound, RuleViolation
 from app.handover import records
 from app.i18n import _
-from app.org.service import office_shift_templates
-from app.org.tables import Unit
+from app.org.service import has_unit, office_shift_templates
 from app.sync.registry import ApplyContext
 from app.work import _urgent, hooks
 from app.work._common import (
@@ -117,7 +116,7 @@ async def apply_create(ctx: ApplyContext, m: RequestCreate) -> None:
         raise RuleViolation("bad_category", _("Choose a value from the list."), field="category")
     unit = None
     if data.unit_id is not None:
-        unit = await Unit.select(Unit.id).where((Unit.id == data.unit_id) & (Unit.office == staff.office_id)).first()
+        unit = data.unit_id if await has_unit(staff.office_id, data.unit_id) else None
         if unit is None:
             raise RuleViolation("unit_not_found", _("That unit is not in your office."), field="unit_id")
     location = data.location.strip()

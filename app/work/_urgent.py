@@ -8,7 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from app.alerts.service import raise_alert
-from app.auth.tables import Staff
+from app.auth import directory
 from app.i18n import _
 from app.roster.service import on_shift_now
 from app.sync.registry import ApplyContext
@@ -25,10 +25,7 @@ async def _technicians(office_id: int, tz_name: str, at: datetime) -> list[int]:
     on_call = await on_shift_now(office_id, tz_name, at, frozenset({"technician"}))
     if on_call:
         return [r["id"] for r in on_call]
-    rows = await Staff.select(Staff.id).where(
-        (Staff.office == office_id) & (Staff.role == "technician") & Staff.is_active.eq(True)
-    )
-    return [r["id"] for r in rows]
+    return [p.id for p in await directory.staff_of_office(office_id, roles=["technician"])]
 
 
 async def raise_for_request(
