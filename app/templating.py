@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
+
+from app.clock import local, zone
 
 
 def _hm(value: datetime | None) -> str:
     return value.strftime("%H:%M") if value else ""
 
 
-def _local(value: datetime | None, tz: str) -> datetime | None:
-    if value is None:
-        return None
-    value = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return value.astimezone(ZoneInfo(tz))
+def _local(value: datetime | None, tz: str | ZoneInfo) -> datetime | None:
+    return local(value, tz if isinstance(tz, ZoneInfo) else zone(tz))
 
 
 def install_filters(env: Environment) -> None:

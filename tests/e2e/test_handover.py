@@ -13,7 +13,7 @@ from playwright.sync_api import Page
 
 from app.duty.service import shift_of
 from app.org.service import DEFAULT_INVENTORY, DEFAULT_SHIFTS
-from app.roster.demo import demo_assignee
+from app.demo.roster import demo_assignee
 from app.roster.service import month_key, next_shift
 from tests.e2e.conftest import DEMO_PASSWORD, PHONE, pending_count, shot, sign_in, wait_for_worker, wait_ready
 
@@ -25,7 +25,7 @@ KEYS = DEFAULT_INVENTORY.index("钥匙")
 
 
 def _people(office: str) -> dict:
-    """Who hands over now and who takes over, by the demo roster (app.roster.demo)."""
+    """Who hands over now and who takes over, by the demo roster (app.demo.roster)."""
     now = shift_of(datetime.now(TZ), DEFAULT_SHIFTS)
     after = next_shift(*now, DEFAULT_SHIFTS)
     out, inc = demo_assignee(*now), demo_assignee(*after)
