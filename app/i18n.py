@@ -30,7 +30,7 @@ def catalog(language: str) -> dict[str, str]:
         return {}
     with path.open("rb") as f:
         po = read_po(f)
-    messages = {m.id: m.string for m in po if m.id and isinstance(m.id, str) and m.string}
+    messages = {m.id: m.string for m in po if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string}
     # Sidecars (`<domain>.json`) hold strings of features being built; `make messages` folds them in.
     for sidecar in sorted(folder.glob("*.json")):
         for msgid, text in json.loads(sidecar.read_text(encoding="utf-8")).items():

@@ -119,7 +119,7 @@ def _error(request: Request, status_code: int, code: str, message: str) -> Respo
             media_type=MediaType.HTML,
             headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"},
         )
-    return page(request, "errors/error.html", status_code=status_code, code=status_code, message=message)  # type: ignore[return-value]
+    return page(request, "errors/error.html", status_code=status_code, code=status_code, message=message)
 
 
 def _escape(text: str) -> str:

@@ -97,7 +97,7 @@ def read_table(content: bytes, filename: str = "") -> Sheet:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     return _table(csv.reader(io.StringIO(text), dialect))
 
 

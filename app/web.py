@@ -23,7 +23,7 @@ def is_htmx(request: Request) -> bool:
 
 def current_staff(request: Request) -> CurrentStaff:
     """The signed-in staff member; the app-level guard has already refused anonymous requests."""
-    return request.scope["user"]  # type: ignore[return-value]
+    return request.scope["user"]
 
 
 def provide_staff(request: Request) -> CurrentStaff:
@@ -54,7 +54,7 @@ DEPENDENCIES = {
 
 def page(request: Request, template_name: str, *, status_code: int = 200, **context: Any) -> Template:
     """Render a template with the context every page needs (staff, navigation, language)."""
-    staff: CurrentStaff | None = request.scope.get("user")  # type: ignore[assignment]
+    staff: CurrentStaff | None = request.scope.get("user")
     context.setdefault("request", request)
     context.setdefault("staff", staff)
     context.setdefault("nav", nav_for(staff, request.url.path) if staff else [])

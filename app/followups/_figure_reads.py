@@ -56,8 +56,8 @@ async def satisfaction_records(offices: list[int] | None, since: datetime, until
             FollowupRecord.staff.display_name.as_alias("staff_name"),
             FollowupRecord.office.name.as_alias("office_name"),
             FollowupRecord.task.rule.as_alias("rule"),
-            FollowupRecord.task.request.description.as_alias("description"),
-            FollowupRecord.task.request.unit.number.as_alias("unit_number"),
+            FollowupRecord.task.request.description.as_alias("description"),  # type: ignore[union-attr]
+            FollowupRecord.task.request.unit.number.as_alias("unit_number"),  # type: ignore[union-attr]
         )
         .where(_answered(offices, since, until))
         .order_by(FollowupRecord.recorded_at)
@@ -84,7 +84,7 @@ async def tasks_made(offices: list[int] | None, since: datetime, until: datetime
         ft.office.name.as_alias("office"),
         ft.rule,
         ft.request.description.as_alias("description"),
-        ft.request.unit.number.as_alias("unit"),
+        ft.request.unit.number.as_alias("unit"),  # type: ignore[union-attr]
         ft.work_order.seq.as_alias("seq"),
         ft.assignee.display_name.as_alias("assignee"),
         ft.created_at,

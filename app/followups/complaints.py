@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta, tzinfo
+from typing import Any
 from uuid import UUID
 
 import msgspec
+from piccolo.columns import Column
 
 from app.alerts.kinds import KINDS, RECIPIENTS, Kind, LadderStep
 from app.alerts.service import raise_alert
@@ -148,7 +150,11 @@ async def apply_answer(ctx: ApplyContext, m: ComplaintAnswer) -> None:
             "major_to_supervisor", _("A major complaint is closed by the supervisor (C3)."), field="close"
         )
     at = min(utc(m.recorded_at), ctx.received_at)
-    values = {Complaint.answer: answer, Complaint.answered_by: staff.id, Complaint.changed_at: ctx.received_at}
+    values: dict[Column | str, Any] = {
+        Complaint.answer: answer,
+        Complaint.answered_by: staff.id,
+        Complaint.changed_at: ctx.received_at,
+    }
     if row["detail"]["answered_at"] is None:
         values[Complaint.answered_at] = at
     await Complaint.update(values).where(Complaint.request == data.request_id)

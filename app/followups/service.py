@@ -223,7 +223,7 @@ _TASK_COLUMNS = (
     FollowupTask.request.resident_name.as_alias("resident_name"),
     FollowupTask.request.resident_phone.as_alias("resident_phone"),
     FollowupTask.request.location.as_alias("location"),
-    FollowupTask.request.unit.number.as_alias("unit_number"),
+    FollowupTask.request.unit.number.as_alias("unit_number"),  # type: ignore[union-attr]
     FollowupTask.work_order.seq.as_alias("order_seq"),
     FollowupTask.work_order.category.as_alias("category"),
     FollowupTask.work_order.completed_at.as_alias("completed_at"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from app.alerts.service import acknowledge, open_alerts_from, raise_alert
-from app.errors import RuleViolation
+from app.errors import RuleViolation, check_found
 from app.i18n import _
 from app.sync.registry import ApplyContext
 from app.work._common import aware, category_label, tz_of
@@ -22,7 +22,7 @@ ANSWERED_BY_NEXT_STEP = ["work_order_cannot_fix", "work_order_escalated"]
 
 
 async def _order(order_id: UUID) -> dict:
-    return (
+    return check_found(
         await WorkOrder.select(
             WorkOrder.id,
             WorkOrder.office,
@@ -32,8 +32,8 @@ async def _order(order_id: UUID) -> dict:
             WorkOrder.request.description.as_alias("description"),
             WorkOrder.request.location.as_alias("location"),
             WorkOrder.request.urgent.as_alias("urgent"),
-            WorkOrder.request.unit.number.as_alias("unit_number"),
-            WorkOrder.request.unit.building.name.as_alias("building_name"),
+            WorkOrder.request.unit.number.as_alias("unit_number"),  # type: ignore[union-attr]
+            WorkOrder.request.unit.building.name.as_alias("building_name"),  # type: ignore[union-attr]
         )
         .where(WorkOrder.id == order_id)
         .first()

@@ -98,7 +98,7 @@ _REQUEST_COLUMNS = (
     ServiceRequest.closed_at,
     ServiceRequest.unit,
     ServiceRequest.unit.number.as_alias("unit_number"),
-    ServiceRequest.unit.building.name.as_alias("building_name"),
+    ServiceRequest.unit.building.name.as_alias("building_name"),  # type: ignore[union-attr]
     ServiceRequest.owner.display_name.as_alias("owner_name"),
 )
 
@@ -237,9 +237,9 @@ _ORDER_COLUMNS = (
     WorkOrder.request.resident_phone.as_alias("resident_phone"),
     WorkOrder.request.urgent.as_alias("urgent"),
     WorkOrder.request.owner.as_alias("owner"),
-    WorkOrder.request.owner.display_name.as_alias("owner_name"),
-    WorkOrder.request.unit.number.as_alias("unit_number"),
-    WorkOrder.request.unit.building.name.as_alias("building_name"),
+    WorkOrder.request.owner.display_name.as_alias("owner_name"),  # type: ignore[union-attr]
+    WorkOrder.request.unit.number.as_alias("unit_number"),  # type: ignore[union-attr]
+    WorkOrder.request.unit.building.name.as_alias("building_name"),  # type: ignore[union-attr]
 )
 
 

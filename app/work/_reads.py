@@ -140,7 +140,7 @@ async def done_orders(
         WorkOrder.charges_total_fen,
         WorkOrder.request.owner.as_alias("owner"),
         WorkOrder.request.description.as_alias("description"),
-        WorkOrder.request.unit.number.as_alias("unit_number"),
+        WorkOrder.request.unit.number.as_alias("unit_number"),  # type: ignore[union-attr]
     ).where(_in(WorkOrder.office, offices) & WorkOrder.state.is_in(DONE_STATES) & (WorkOrder.completed_at >= since))
     if until is not None:
         query = query.where(WorkOrder.completed_at < until)
@@ -152,7 +152,9 @@ async def done_orders(
 
 async def issued_orders(offices: list[int] | None, since: datetime, until: datetime) -> list[IssuedOrder]:
     rows = await WorkOrder.select(
-        WorkOrder.seq, WorkOrder.category, WorkOrder.request.unit.number.as_alias("unit_number")
+        WorkOrder.seq,
+        WorkOrder.category,
+        WorkOrder.request.unit.number.as_alias("unit_number"),  # type: ignore[union-attr]
     ).where(_in(WorkOrder.office, offices) & (WorkOrder.issued_at >= since) & (WorkOrder.issued_at < until))
     return msgspec.convert(rows, list[IssuedOrder], strict=False)
 
@@ -191,7 +193,7 @@ async def complaint_requests(
         sr.recorded_at,
         sr.closed_at,
         sr.unit.number.as_alias("unit_number"),
-        sr.unit.building.name.as_alias("building"),
+        sr.unit.building.name.as_alias("building"),  # type: ignore[union-attr]
     ).where((sr.kind == "complaint") & _in(sr.office, offices))
     if ids is not None:
         query = query.where(sr.id.is_in(ids or [None]))
@@ -206,7 +208,7 @@ async def complaint_requests(
     if recorded_before is not None:
         query = query.where(sr.recorded_at <= recorded_before)
     if building:
-        query = query.where(sr.unit.building.name == building)
+        query = query.where(sr.unit.building.name == building)  # type: ignore[union-attr]
     query = query.order_by(sr.recorded_at, ascending=False)
     rows = await (query.limit(limit) if limit else query)
     return msgspec.convert(rows, list[ComplaintRequest], strict=False)
