@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from typing import Any
+
+from piccolo.columns import Column
 
 from app.alerts.schemas import SubscriptionIn
 from app.alerts.tables import PushSubscription
@@ -24,7 +27,7 @@ async def subscribe(staff: CurrentStaff, data: SubscriptionIn) -> int:
     if await address_problem(data.endpoint):  # public https only (app.outbound); checked again at send
         raise RuleViolation("bad_endpoint", _("This browser gave a push address the server cannot use."), "endpoint")
     key = endpoint_hash(data.endpoint)
-    values = {
+    values: dict[Column | str, Any] = {
         PushSubscription.office: staff.office_id,
         PushSubscription.staff: staff.id,
         PushSubscription.endpoint: data.endpoint,
@@ -38,7 +41,9 @@ async def subscribe(staff: CurrentStaff, data: SubscriptionIn) -> int:
             await PushSubscription.update(values).where(PushSubscription.id == row["id"])
             return row["id"]
         new = PushSubscription(
-            endpoint_hash=key, created_at=datetime.now(UTC), **{c._meta.name: v for c, v in values.items()}
+            endpoint_hash=key,
+            created_at=datetime.now(UTC),
+            **{c._meta.name: v for c, v in values.items() if isinstance(c, Column)},
         )
         return (await PushSubscription.insert(new))[0]["id"]
 

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import msgspec
+from piccolo.columns import Column
 
 from app.alerts.kinds import (
     CHANNELS,
@@ -155,7 +156,7 @@ async def save_settings(actor: CurrentStaff, settings: OfficeAlertSettings) -> N
         raise Forbidden()
     if settings.webhook_url and (problem := await address_problem(settings.webhook_url)):
         raise RuleViolation("webhook_not_public", problem, "webhook_url")
-    values = {
+    values: dict[Column | str, Any] = {
         AlertSettings.webhook_kind: settings.webhook_kind,
         AlertSettings.webhook_url: settings.webhook_url,
         AlertSettings.webhook_secret: settings.webhook_secret,
@@ -167,5 +168,7 @@ async def save_settings(actor: CurrentStaff, settings: OfficeAlertSettings) -> N
         if await AlertSettings.exists().where(AlertSettings.office == actor.office_id):
             await AlertSettings.update(values).where(AlertSettings.office == actor.office_id)
         else:
-            row = AlertSettings(office=actor.office_id, **{c._meta.name: v for c, v in values.items()})
+            row = AlertSettings(
+                office=actor.office_id, **{c._meta.name: v for c, v in values.items() if isinstance(c, Column)}
+            )
             await AlertSettings.insert(row)

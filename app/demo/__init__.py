@@ -6,11 +6,11 @@ from app.auth.passwords import hash_password
 from app.auth.tables import Staff
 from app.db import write_transaction
 from app.demo.followups import seed_followups_demo
-from app.org.service import DEFAULT_INVENTORY, DEFAULT_SHIFTS
-from app.org.tables import Building, Company, Office, Resident, Unit
 from app.demo.patrols import seed_patrol_demo
 from app.demo.roster import seed_roster_demo
 from app.demo.work import seed_work_demo
+from app.org.service import DEFAULT_INVENTORY, DEFAULT_SHIFTS
+from app.org.tables import Building, Company, Office, Resident, Unit
 
 DEMO_PASSWORD = "demo1234"  # demo only: printed by `make run` and listed in the README
 

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from playwright.sync_api import Page
 
+from app.demo.roster import demo_assignee
 from app.duty.service import shift_of
 from app.org.service import DEFAULT_INVENTORY, DEFAULT_SHIFTS
-from app.demo.roster import demo_assignee
 from app.roster.service import month_key, next_shift
 from tests.e2e.conftest import DEMO_PASSWORD, PHONE, pending_count, shot, sign_in, wait_for_worker, wait_ready
 
