@@ -90,6 +90,7 @@ class Api:
             "/login", data={"username": username, "password": "demo1234", "_csrf_token": self.token}
         )
         assert response.status_code == 303, response.text
+        self.token = self.client.get("/api/session").json()["csrf_token"]  # a sign-in issues a new token
 
     def get(self, url: str, **kw) -> httpx.Response:
         return self.client.get(url, **kw)

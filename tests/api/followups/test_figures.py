@@ -13,6 +13,7 @@ import msgspec
 import pytest
 
 from app.auth.service import staff_for_token, start_session
+from app.estate.tables import FileCheckItem
 from app.followups._common import month_bounds
 from app.followups.complaints import list_complaints
 from app.followups.rules import generate_followups
@@ -97,7 +98,13 @@ async def october_rates(office_id: int, now: datetime) -> dict[str, tuple[int, i
         for r in await FollowupRecord.select().where(FollowupRecord.office == office_id)
         if in_october(r["recorded_at"]) and r["reached"] and r["satisfied"] is not None
     ]
+    checks = [
+        r
+        for r in await FileCheckItem.select().where(FileCheckItem.office == office_id)
+        if r["checked_at"] is not None and in_october(r["checked_at"])
+    ]
     return {
+        "file_errors": (sum(r["correct"] is False for r in checks), len(checks)),
         "followup_rate": (sum(t["state"] == "done" for t in tasks), len(tasks)),
         "on_time": (sum(o["completed_at"] <= o["due_at"] for o in orders), len(orders)),
         "satisfaction": (sum(bool(r["satisfied"]) for r in records), len(records)),
@@ -144,7 +151,7 @@ async def test_dashboard_equals_figures_computed_from_the_raw_records(people, ot
     rates = {r["code"]: r for r in figures["rates"]}
     expected = await october_rates(office["id"], now)
     assert {code: (r["part"], r["whole"]) for code, r in rates.items()} == expected
-    assert all(r["value"] == round(100 * r["part"] / r["whole"], 1) for r in rates.values())
+    assert all(r["value"] == (round(100 * r["part"] / r["whole"], 1) if r["whole"] else None) for r in rates.values())
     # The fixture is not trivial: 4 follow-ups done, 2 of 6 orders late, 3 of 4 answers satisfied.
     assert expected["followup_rate"][0] == 4 and expected["followup_rate"][1] >= 5
     assert expected["on_time"] == (4, 6) and expected["satisfaction"] == (3, 4)
@@ -197,6 +204,7 @@ async def test_dashboard_equals_figures_computed_from_the_raw_records(people, ot
         assert row["complaints"] == len(await october_complaints(office_id))
     # The other office's figures differ from this one's, so a mixed-up row would show.
     assert await october_rates(other_office["id"], now) == {
+        "file_errors": (0, 0),
         "followup_rate": (0, 1),
         "on_time": (0, 1),
         "satisfaction": (0, 0),
