@@ -230,3 +230,17 @@ async def test_qa_reads_another_offices_register_only_when_asking_for_it_and_len
         assert asked.status_code == 200 and f"/keys/{key}" in asked.text and "借出钥匙" not in asked.text
         refused = await sync_one(qa, token, "key.lend", lend(key))
         assert refused["status"] == "rejected" and refused["error"]["code"] == "forbidden"
+
+
+async def test_keys_out_are_on_the_handover_desk_for_the_incoming_to_count(client, desk):
+    """K2 with H4: the handover page lists the keys out (an overdue one flagged), so the incoming counts them."""
+    key = desk["keys"][0]
+    await sync_one(client, desk["token"], "key.lend", lend(key, borrower_name="钱师傅"))
+    page = await client.get("/handover")
+    assert page.status_code == 200
+    section = page.text[page.text.index('id="keys-out"') :]
+    assert "钱师傅" in section[:1500] and "已逾期" not in section[:1500]
+    await KeyLending.update({KeyLending.out_at: datetime.now(UTC) - timedelta(hours=5)}).where(KeyLending.key == key)
+    section = (await client.get("/handover")).text
+    section = section[section.index('id="keys-out"') :]
+    assert "钱师傅" in section[:1500] and "已逾期" in section[:1500]
