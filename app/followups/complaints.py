@@ -80,7 +80,7 @@ async def _complaint_for_change(ctx: ApplyContext, request_id: UUID) -> dict:
     if not row:
         raise RuleViolation("complaint_not_found", _("This complaint is not on the server (or not in your office)."))
     if row["owner"] != staff.id and staff.role not in ON_BEHALF:
-        raise RuleViolation("not_owner", _("Only its first responder (or a supervisor) handles this complaint (C4)."))
+        raise RuleViolation("not_owner", _("Only its first responder (or a supervisor) handles this complaint."))
     if row["state"] == "closed":
         raise RuleViolation("closed", _("This complaint is closed."))
     detail = await Complaint.select().where(Complaint.request == request_id).first()
@@ -146,9 +146,7 @@ async def apply_answer(ctx: ApplyContext, m: ComplaintAnswer) -> None:
     if not answer:
         raise RuleViolation("answer_required", _("Write the answer given to the resident."), field="answer")
     if data.close and row["detail"]["severity"] == "major" and staff.role not in ON_BEHALF:
-        raise RuleViolation(
-            "major_to_supervisor", _("A major complaint is closed by the supervisor (C3)."), field="close"
-        )
+        raise RuleViolation("major_to_supervisor", _("A major complaint is closed by the supervisor."), field="close")
     at = min(utc(m.recorded_at), ctx.received_at)
     values: dict[Column | str, Any] = {
         Complaint.answer: answer,

@@ -71,11 +71,11 @@ def check_inventory(
         before = reference.get(row.item)
         if explain and not note:
             if row.damaged:
-                message = _("%(item)s is marked damaged: explain the damage (H4).", item=row.item)
+                message = _("%(item)s is marked damaged: explain the damage.", item=row.item)
                 raise RuleViolation("inventory_unexplained", message, field=f"{prefix}_note_{i}")
             if before is not None and count < before:
                 message = _(
-                    "%(item)s: %(count)s counted, %(before)s before. Explain the loss (H4).",
+                    "%(item)s: %(count)s counted, %(before)s before. Explain the loss.",
                     item=row.item,
                     count=count,
                     before=before,
@@ -99,7 +99,7 @@ def check_anomalies(rows: list[Anomaly], prefix: str) -> list[dict]:
         if not text:
             raise RuleViolation("anomaly_text", _("Describe the anomaly."), field=f"{prefix}_text_{i}")
         if not explanation:
-            message = _("The outgoing explains each anomaly (H3).")
+            message = _("The outgoing explains each anomaly.")
             raise RuleViolation("anomaly_unexplained", message, field=f"{prefix}_expl_{i}")
         result.append({"text": text, "explanation": explanation})
     return result

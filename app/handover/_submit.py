@@ -88,7 +88,7 @@ async def apply_submit(ctx: ApplyContext, mutation: HandoverSubmit) -> None:
     open_items = check_open_items(data.open_items)
     anomalies = check_anomalies(data.anomalies, "anomaly")
     if not data.work_done:
-        message = _("Finish the shift's work, or list what is unfinished as open items, then tick this (H6).")
+        message = _("Finish the shift's work, or list what is unfinished as open items, then tick this.")
         raise RuleViolation("work_not_done", message, field="work_done")
     tidied = aware(data.desk_tidied_at, tz)
     if tidied > moment + MAX_CLOCK_SKEW or tidied < moment - timedelta(hours=12):

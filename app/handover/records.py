@@ -277,7 +277,7 @@ async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
             text = _("%(name)s is on duty (%(shift)s).", name=duty.on_duty.name, shift=duty.shift.name)
             items.append({"text": text, "meta": since, "flag": ""})
         if duty.awaiting_handover:
-            text = _("The handover of this shift has not been accepted yet: the previous holder stays on duty (D10).")
+            text = _("The handover of this shift has not been accepted yet: the previous holder stays on duty.")
             items.append({"text": text, "meta": "", "flag": "warn"})
         if duty.pending_handover:
             items.append({"text": _("A handover is waiting for the incoming."), "meta": "", "flag": "warn"})
@@ -288,7 +288,7 @@ async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
             if night["night"]:
                 sections.append(
                     {
-                        "title": _("Night items to turn into records (D11)"),
+                        "title": _("Night items to turn into records"),
                         "href": "/handover/items",
                         "items": [
                             {"text": r["text"], "meta": r["from_date"].strftime("%m-%d"), "flag": "warn"}
@@ -301,7 +301,7 @@ async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
         refusals = await recent_refusals(staff.office_id, now - timedelta(days=7))
         sections.append(
             {
-                "title": _("Refused handovers (H5)"),
+                "title": _("Refused handovers"),
                 "href": "/handover/records?status=refused",
                 "items": [
                     {

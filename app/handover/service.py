@@ -138,7 +138,7 @@ async def apply_accept(ctx: ApplyContext, mutation: HandoverAccept) -> None:
     if data.outgoing is not None:
         _check_outgoing_signer(row, data.outgoing, names)
     if not data.log_read:
-        message = _("Read the shift's duty log and open items first, then tick this (H2).")
+        message = _("Read the shift's duty log and open items first, then tick this.")
         raise RuleViolation("log_not_read", message, field="log_read")
     moment, _suspect = moment_of(ctx, mutation.recorded_at)
     prepared = stored_utc(row["prepared_at"])
@@ -226,7 +226,7 @@ async def apply_refuse(ctx: ApplyContext, mutation: HandoverRefuse) -> None:
         raise _stale(ctx, row, data.note, data.anomalies, data.reasons)
     reasons = sorted(set(data.reasons), key=list(REFUSALS).index)
     if not reasons:
-        message = _("Tick at least one of the four refusals (H5), or accept the handover.")
+        message = _("Tick at least one of the four refusals, or accept the handover.")
         raise RuleViolation("reason_required", message, field="reasons")
     templates = await office_shift_templates(ctx.staff.office_id)
     names = await _check_incoming(ctx, row, data.incoming.staff_id, templates)
@@ -268,7 +268,7 @@ async def apply_refuse(ctx: ApplyContext, mutation: HandoverRefuse) -> None:
         office_id=ctx.staff.office_id,
         kind="handover_refused",
         title=_("Handover refused: %(reasons)s", reasons="、".join(str(REFUSALS.get(r, r)) for r in reasons)),
-        body=_("%(outgoing)s stays on duty (D10).", outgoing=names.get(row["outgoing"], "")),
+        body=_("%(outgoing)s stays on duty.", outgoing=names.get(row["outgoing"], "")),
         url=f"/handover/{row['id']}",  # the refused record: its reasons, counts and signatures
         roles=["supervisor"],
         raised_by=ctx.staff.id,

@@ -117,12 +117,12 @@ async def _supervisor_section(staff: CurrentStaff, today, tz: ZoneInfo) -> dict:
         upcoming = await get_month(staff.office_id, coming)
         if upcoming is None or upcoming["status"] != "published":
             due = coming - timedelta(days=1)
-            text = _("Publish the roster of %(month)s by %(due)s (D1).", month=month_key(coming), due=due.isoformat())
+            text = _("Publish the roster of %(month)s by %(due)s.", month=month_key(coming), due=due.isoformat())
             items.append({"text": text, "meta": month_key(coming), "flag": "warn"})
     if current is not None and current["status"] == "published":
         for day, name in await holidays_without_manager(staff.office_id, this_month):
             if day >= today:
-                text = _("%(day)s (%(name)s) has no mid-level manager on duty (D8).", day=day.isoformat(), name=name)
+                text = _("%(day)s (%(name)s) has no mid-level manager on duty.", day=day.isoformat(), name=name)
                 items.append({"text": text, "meta": "D8", "flag": "major"})
     waiting = await leave.pending_leave_count(staff.office_id)
     if waiting:

@@ -99,9 +99,7 @@ async def leave_list(request: Request, staff: CurrentStaff) -> Template:
 async def leave_create(request: Request, staff: CurrentStaff, data: Form) -> Response | Template:
     """Ask leave for one of my shifts (D4). Naming a replacement here is refused: no private swaps."""
     if any(key.startswith(("substitute", "swap", "staff")) for key in data):
-        message = _(
-            "Only the supervisor assigns a substitute, after approving the leave. Staff cannot swap shifts (D4)."
-        )
+        message = _("Only the supervisor assigns a substitute, after approving the leave. Staff cannot swap shifts.")
         return await _leave_page(request, staff, 422, errors={None: message}, values=clean_values(data))
     try:
         await leave.request_leave(staff, parse_form(LeaveRequestForm, data))

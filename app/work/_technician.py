@@ -126,7 +126,7 @@ async def apply_charges(ctx: ApplyContext, m: WorkOrderCharges) -> None:
     if data.payment_method == CASH:
         raise RuleViolation(
             "cash_refused",
-            _("Technicians may not take cash (S2). Choose bank collection or payment at the service centre."),
+            _("Technicians may not take cash. Choose bank collection or payment at the service centre."),
             field="payment_method",
         )
     if data.payment_method not in PAYMENT_METHODS:
@@ -136,7 +136,7 @@ async def apply_charges(ctx: ApplyContext, m: WorkOrderCharges) -> None:
     if not data.resident_agreed:
         raise RuleViolation(
             "agreement_required",
-            _("The resident must agree to the amount before work starts (S1)."),
+            _("The resident must agree to the amount before work starts."),
             field="resident_agreed",
         )
     ids = {line.price_item_id for line in data.lines}
@@ -202,7 +202,7 @@ async def apply_complete(ctx: ApplyContext, m: WorkOrderComplete) -> None:
     staff, data = ctx.staff, m.data
     note = data.note.strip()
     if not data.signature:
-        raise RuleViolation("signature_required", _("The resident signs on the screen (W7)."), field="signature")
+        raise RuleViolation("signature_required", _("The resident signs on the screen."), field="signature")
     if not await exists_for_office(data.signature, staff.office_id):
         raise RuleViolation(
             "signature_missing",
@@ -222,7 +222,7 @@ async def apply_complete(ctx: ApplyContext, m: WorkOrderComplete) -> None:
     if order["paid"] and order["charges_agreed_at"] is None:
         raise RuleViolation(
             "charges_not_agreed",
-            _("A paid service needs its charges agreed by the resident before it is completed (S1)."),
+            _("A paid service needs its charges agreed by the resident before it is completed."),
         )
     await set_state(
         ctx,
