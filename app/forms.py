@@ -70,7 +70,7 @@ def parse_form(struct_type: type[S], raw: dict[str, Any]) -> S:
     too_long = [k for k, v in values.items() if isinstance(v, str) and len(v) > MAX_FIELD_CHARS]
     if too_long:
         raise FormErrors({k: _("At most %(n)s characters.", n=MAX_FIELD_CHARS) for k in too_long}, values)
-    errors = _field_errors(struct_type, values)
+    errors = field_errors(struct_type, values)
     if errors:
         raise FormErrors(errors, values)
     try:
@@ -80,16 +80,21 @@ def parse_form(struct_type: type[S], raw: dict[str, Any]) -> S:
         raise FormErrors({field: message}, values) from exc
 
 
-def _field_errors(struct_type: type[msgspec.Struct], values: dict[str, Any]) -> dict[str | None, str]:
-    """Check each field on its own, so a person sees every problem of the form at once."""
+def field_errors(struct_type: type[msgspec.Struct], values: dict[str, Any]) -> dict[str | None, str]:
+    """Check each field on its own, so a person sees every problem of the form at once (a required
+    field left empty — missing, or None for a number or date — is "required")."""
     errors: dict[str | None, str] = {}
     for field in msgspec.structs.fields(struct_type):
         if field.name not in values:
             if field.required:
                 errors[field.name] = _("This field is required.")
             continue
+        value = values[field.name]
+        if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+            errors[field.name] = _("At most %(n)s characters.", n=MAX_FIELD_CHARS)
+            continue
         try:
-            msgspec.convert(values[field.name], field.type, strict=False)
+            msgspec.convert(value, field.type, strict=False)
         except msgspec.ValidationError as exc:
-            errors[field.name] = message_for(str(exc))[1]
+            errors[field.name] = _("This field is required.") if value is None else message_for(str(exc))[1]
     return errors

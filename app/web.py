@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from litestar import Request
 from litestar.di import Provide
@@ -11,7 +10,6 @@ from litestar.params import Parameter
 from litestar.response import Template
 
 from app.auth.schemas import CurrentStaff
-from app.clock import local, zone
 from app.errors import Forbidden
 from app.i18n import LANGUAGES, current_language
 from app.nav import nav_for
@@ -73,10 +71,3 @@ def page(request: Request, template_name: str, *, status_code: int = 200, **cont
             "X-Staff-Id": str(staff.id) if staff else "",
         },
     )
-
-
-def office_tz(staff: CurrentStaff | None) -> ZoneInfo:
-    return staff.tz if staff else zone()
-
-
-to_local = local  # NOTE: kept for the domains' existing imports; new code uses app.clock.local

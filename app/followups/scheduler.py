@@ -8,19 +8,17 @@ several instances running them at once make nothing twice.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import os
 from datetime import UTC, datetime
 
+from app.background import Periodic
 from app.followups.complaints import check_deadlines
 from app.followups.rules import generate_followups
 from app.org.service import all_office_ids
 
 log = logging.getLogger("app.followups")
 INTERVAL_SECONDS = 60.0
-_task: asyncio.Task | None = None
 
 
 async def run_once(now: datetime | None = None) -> None:
@@ -30,28 +28,11 @@ async def run_once(now: datetime | None = None) -> None:
         await check_deadlines(office_id, now)
 
 
-async def _loop() -> None:
-    while True:
-        try:
-            await run_once()
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # the database restarting, a bug: log and go on next time
-            log.exception("follow-up scheduler: run failed")
-        await asyncio.sleep(INTERVAL_SECONDS)
+_scheduler = Periodic("followups-scheduler", run_once, INTERVAL_SECONDS, log)
+stop_scheduler = _scheduler.stop
 
 
 async def start_scheduler() -> None:
-    global _task
     if os.environ.get("APP_FOLLOWUPS_SCHEDULER", "1").lower() in {"0", "false", "no", "off"}:
         return
-    _task = asyncio.create_task(_loop(), name="followups-scheduler")
-
-
-async def stop_scheduler() -> None:
-    global _task
-    if _task is not None:
-        _task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await _task
-        _task = None
+    await _scheduler.start()

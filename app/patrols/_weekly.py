@@ -7,17 +7,15 @@ several instances running it at once make nothing twice (unique index on the tas
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
 from app import clock
+from app.background import Periodic
 from app.org.service import all_office_ids, get_office
 from app.patrols._entrusted import ensure_weekly_tasks
 
 log = logging.getLogger("app.patrols")
 INTERVAL_SECONDS = 300.0
-_task: asyncio.Task | None = None
 
 
 async def make_weekly_tasks() -> None:
@@ -27,26 +25,5 @@ async def make_weekly_tasks() -> None:
         await ensure_weekly_tasks(office_id, clock.today(clock.zone(office.get("time_zone"))))
 
 
-async def _loop() -> None:
-    while True:
-        try:
-            await make_weekly_tasks()
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # the database restarting, a bug: log and go on next time
-            log.exception("patrols: weekly due rounds failed")
-        await asyncio.sleep(INTERVAL_SECONDS)
-
-
-async def start_weekly() -> None:
-    global _task
-    _task = asyncio.create_task(_loop(), name="patrols-weekly")
-
-
-async def stop_weekly() -> None:
-    global _task
-    if _task is not None:
-        _task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await _task
-        _task = None
+_weekly = Periodic("patrols-weekly", make_weekly_tasks, INTERVAL_SECONDS, log)
+start_weekly, stop_weekly = _weekly.start, _weekly.stop

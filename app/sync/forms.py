@@ -20,7 +20,7 @@ from litestar.response import Redirect, Response, Template
 
 from app.auth.schemas import CurrentStaff
 from app.clock import now
-from app.forms import MAX_FIELD_CHARS, message_for
+from app.forms import field_errors, message_for
 from app.i18n import _
 from app.sync.schemas import Mutation, SyncRequest
 from app.sync.service import applied_by, apply_batch
@@ -88,25 +88,6 @@ def form_data(struct_type: type[msgspec.Struct], form: Mapping[str, Any]) -> dic
     return data
 
 
-def _field_errors(struct_type: type[msgspec.Struct], data: dict[str, Any]) -> Errors:
-    """Each field checked on its own, so a person sees every problem of the form at once."""
-    errors: Errors = {}
-    for f in msgspec.structs.fields(struct_type):
-        if f.name not in data:
-            if f.required:
-                errors[f.name] = _("This field is required.")
-            continue
-        value = data[f.name]
-        if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
-            errors[f.name] = _("At most %(n)s characters.", n=MAX_FIELD_CHARS)
-            continue
-        try:
-            msgspec.convert(value, f.type, strict=False)
-        except msgspec.ValidationError as exc:
-            errors[f.name] = _("This field is required.") if value is None else message_for(str(exc))[1]
-    return errors
-
-
 def build_mutation(
     mutation_type: type[Mutation], form: Mapping[str, Any], *, mutation_id: str | None = None, **fixed: Any
 ) -> Mutation | FormOutcome:
@@ -114,7 +95,7 @@ def build_mutation(
     struct_type = data_type(mutation_type)
     values = {k: _text(v) for k, v in form.items() if not k.startswith("_")}
     data = form_data(struct_type, form) | {k: v for k, v in fixed.items() if v is not None}
-    errors = _field_errors(struct_type, data)
+    errors = field_errors(struct_type, data)
     if errors:
         return FormOutcome(errors, values)
     try:
