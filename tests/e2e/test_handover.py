@@ -160,9 +160,10 @@ def test_offline_on_one_phone_refused_for_missing_property_then_accepted_and_syn
     try:
         boss = supervisor.new_page()
         sign_in(boss, "super_a")
-        refusals = boss.locator("section.card").filter(has_text="拒绝交接")
+        title = boss.get_by_role("link", name="拒绝交接", exact=True)  # the section's own heading
+        refusals = boss.locator("section.card").filter(has=title)
         assert "公物缺失" in refusals.inner_text() and people["incoming_name"] in refusals.inner_text()
-        refusals.get_by_role("link", name="拒绝交接").click()
+        refusals.get_by_role("link", name="拒绝交接", exact=True).click()
         boss.locator("li.record.refused a").first.click()
         assert "继续值班" in boss.locator("[data-refused]").inner_text()
         shot(boss, "handover-refusal-record")
