@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-import segno
-
 from app.patrols.tables import Checkpoint
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read and type
@@ -43,8 +41,3 @@ async def _unused_code(office_id: int, taken: set[str] | None = None) -> str:
         ):
             taken.add(code)
             return code
-
-
-def qr_svg(text: str, scale: int = 5) -> str:
-    """An inline SVG QR code (segno), for the printable checkpoint sheet."""
-    return segno.make(text, error="m", micro=False).svg_inline(scale=scale, border=2, title=text)

@@ -9,7 +9,7 @@ rounds), `_rounds` (walking a round) and `_round_reads`, `_nonconformances` (P3 
 from __future__ import annotations
 
 from app.i18n import lazy
-from app.patrols._codes import code_hash, normalise_code, qr_svg
+from app.patrols._codes import code_hash, normalise_code
 from app.patrols._common import (
     DEFAULT_DEADLINE_DAYS,
     EVENT_KINDS,
@@ -58,6 +58,7 @@ from app.patrols.schemas import (
     PatrolRoundFinish,
     PatrolRoundStart,
 )
+from app.qr import qr_svg
 from app.sync import registry
 
 MUTATIONS = (
