@@ -28,13 +28,20 @@ run: $(VENV)/.runtime
 	@echo ""
 	$(BIN)/python -m app serve --host $${APP_HOST:-127.0.0.1} --port $${APP_PORT:-8000}
 
-## test: lint, then the whole suite on SQLite, and again on PostgreSQL when TEST_DATABASE_URL is set
+## test: lint, then the whole suite on SQLite and on PostgreSQL (when TEST_DATABASE_URL is set) at the
+## same time: two independent processes (own database, own servers, own Chromium), so the two engines
+## share the two cores instead of queueing; the PostgreSQL run's output follows the SQLite run's.
 test: $(VENV)/.dev chromium lint
-	DATABASE_URL= $(BIN)/python -m pytest
-	@if [ -n "$(PG_URL)" ]; then \
-		echo "== again on PostgreSQL ($(PG_URL))"; \
-		DATABASE_URL="$(PG_URL)" $(BIN)/python -m pytest; \
-	else echo "== TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+	@set -u; pg_log=$$(mktemp); pg_pid=; \
+	if [ -n "$(PG_URL)" ]; then \
+		DATABASE_URL="$(PG_URL)" $(BIN)/python -m pytest > "$$pg_log" 2>&1 & pg_pid=$$!; \
+	fi; \
+	echo "== SQLite"; DATABASE_URL= $(BIN)/python -m pytest; sqlite_rc=$$?; \
+	if [ -n "$$pg_pid" ]; then \
+		wait $$pg_pid; pg_rc=$$?; echo "== PostgreSQL ($(PG_URL))"; cat "$$pg_log"; \
+	else pg_rc=0; echo "== TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi; \
+	rm -f "$$pg_log"; echo "== SQLite exit $$sqlite_rc, PostgreSQL exit $$pg_rc"; \
+	test $$sqlite_rc -eq 0 -a $$pg_rc -eq 0
 
 chromium:
 	@bash scripts/install-chromium.sh
