@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,10 +27,17 @@ class SpreadsheetError(ValueError):
 @dataclass(frozen=True)
 class Sheet:
     """A table read from a file: its header row and the data rows, each a dict by header.
-    `row_number` of rows[i] is i + 2 (the header is row 1), as staff see it in Excel."""
+    `row_numbers[i]` is the row of rows[i] as staff see it in Excel (title rows above the header
+    and blank rows between are counted, so a problem points at the right line)."""
 
     headers: list[str]
     rows: list[dict[str, str]]
+    row_numbers: list[int]
+    header_row: int = 1
+
+    def numbered(self) -> Iterable[tuple[int, dict[str, str]]]:
+        """(Excel row number, cells) for each data row."""
+        return zip(self.row_numbers, self.rows, strict=True)
 
 
 def _cell_text(value: Any) -> str:
@@ -44,26 +52,29 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+TITLE_ROWS = 3  # how many lines above the header a sheet may spend on titles ("翠湖花园房屋档案 2026年")
+
+
 def _table(rows: Iterable[Sequence[Any]]) -> Sheet:
-    iterator = iter(rows)
-    headers: list[str] = []
-    for raw in iterator:  # the first non-empty row is the header
-        headers = [_cell_text(v) for v in raw]
-        if any(headers):
-            break
+    """The header is the fullest of the first few non-empty rows (the first, on a tie): a title
+    typed (often merged) across the top fills one cell and is passed over, as a reader would."""
+    numbered = ((n, [_cell_text(v) for v in raw]) for n, raw in enumerate(rows, start=1))
+    nonempty = ((n, values) for n, values in numbered if any(values))
+    head = list(itertools.islice(nonempty, TITLE_ROWS + 1))
+    if not head:
+        raise SpreadsheetError(_("The file has no header row."))
+    at = max(range(len(head)), key=lambda i: (sum(1 for v in head[i][1] if v), -i))
+    header_row, headers = head[at]
     while headers and not headers[-1]:
         headers.pop()
-    if not headers:
-        raise SpreadsheetError(_("The file has no header row."))
     out: list[dict[str, str]] = []
-    for raw in iterator:
-        values = [_cell_text(v) for v in raw]
-        if not any(values):
-            continue
+    numbers: list[int] = []
+    for number, values in itertools.chain(head[at + 1 :], nonempty):
         if len(out) >= MAX_ROWS:
             raise SpreadsheetError(_("The file has more than %(n)s rows.", n=MAX_ROWS))
         out.append({h: (values[i] if i < len(values) else "") for i, h in enumerate(headers) if h})
-    return Sheet(headers=[h for h in headers if h], rows=out)
+        numbers.append(number)
+    return Sheet(headers=[h for h in headers if h], rows=out, row_numbers=numbers, header_row=header_row)
 
 
 def _decode_csv(content: bytes) -> str:

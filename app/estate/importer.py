@@ -55,13 +55,12 @@ def _num(value: Any) -> Decimal | None:
 def _check_rows(sheet: Sheet, plan: Plan) -> list[tuple[UnitValues, ResidentValues | None, int]]:
     missing = [h for h in (B, N) if h not in sheet.headers]
     if missing:
-        plan.problems.append(Problem(1, "、".join(missing), _("The header row lacks these columns.")))
+        plan.problems.append(Problem(sheet.header_row, "、".join(missing), _("The header row lacks these columns.")))
         return []
     good: list[tuple[UnitValues, ResidentValues | None, int]] = []
     units: dict[str, tuple[int, UnitValues]] = {}
     people: dict[tuple[str, str, str], int] = {}
-    for index, cells in enumerate(sheet.rows):
-        row_number = index + 2
+    for row_number, cells in sheet.numbered():
         checked = check_row(row_number, cells, plan.problems)
         if checked is None:
             continue

@@ -56,7 +56,7 @@ def _headers(sheet: Sheet) -> tuple[dict[str, str], list[RowProblem]]:
                 found[name] = header
                 break
     missing = [COLUMNS[name][0] for name in COLUMNS if name not in found]
-    return found, [RowProblem(1, column, _("This column is missing.")) for column in missing]
+    return found, [RowProblem(sheet.header_row, column, _("This column is missing.")) for column in missing]
 
 
 def _amount(text: str) -> int | None:
@@ -108,7 +108,7 @@ async def preview(staff: CurrentStaff, token: uuid.UUID) -> Preview:
     lines: list[PreviewLine] = []
     seen: dict[int, int] = {}
     latest = today(staff.tz) + timedelta(days=1)
-    for i, row in enumerate(sheet.rows, start=2):
+    for i, row in sheet.numbered():
         line = _line(i, row, columns, index, latest, problems)
         if line is None:
             continue
