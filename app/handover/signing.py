@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from app.auth import directory
-from app.auth.passwords import hash_password, verify_password
+from app.auth.passwords import PasswordCheckBusy, check_password, make_hash
 from app.auth.schemas import CurrentStaff
 from app.errors import RuleViolation
 from app.handover.schemas import Signature
@@ -109,11 +109,14 @@ async def has_pin(staff_id: int) -> bool:
 
 async def set_pin(staff: CurrentStaff, password: str, pin: str) -> None:
     """Set or change one's handover PIN (4–8 digits), confirmed with the account password."""
-    if not verify_password(await directory.password_hash_of(staff.id), password):
-        raise RuleViolation("wrong_password", _("Wrong password."), field="password")
     if not (pin.isdigit() and 4 <= len(pin) <= 8):
         raise RuleViolation("bad_pin", _("A PIN is 4 to 8 digits."), field="pin")
-    pin_hash = hash_password(pin)
+    try:  # hashing runs in the bounded pool (app.auth.passwords), never on the event loop
+        if not await check_password(await directory.password_hash_of(staff.id), password):
+            raise RuleViolation("wrong_password", _("Wrong password."), field="password")
+        pin_hash = await make_hash(pin)
+    except PasswordCheckBusy:
+        raise RuleViolation("busy", _("The server is busy. Try again in a minute."), field="password") from None
     if await has_pin(staff.id):
         await HandoverPin.update({HandoverPin.pin_hash: pin_hash, HandoverPin.updated_at: datetime.now(UTC)}).where(
             HandoverPin.staff == staff.id
@@ -169,8 +172,12 @@ async def verify(
     password_hash = await directory.password_hash_of(signature.staff_id)
     pin = await HandoverPin.select(HandoverPin.pin_hash).where(HandoverPin.staff == signature.staff_id).first()
     secret = payload["p"]
-    ok = pin is not None and verify_password(pin["pin_hash"], secret)
-    ok = ok or (password_hash is not None and verify_password(password_hash, secret))
+    try:  # in the bounded hashing pool: a handover's signatures never stall the event loop
+        ok = pin is not None and await check_password(pin["pin_hash"], secret)
+        ok = ok or (password_hash is not None and await check_password(password_hash, secret))
+    except PasswordCheckBusy:
+        message = _("The server is busy checking signatures. Nothing was lost: sign again in a minute.")
+        raise RuleViolation("signature_busy", message, field=field) from None
     if not ok:
         failures.append(
             SignatureFailure(staff=signature.staff_id, office=ctx.staff.office_id, failed_at=ctx.received_at)
