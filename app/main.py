@@ -40,6 +40,8 @@ from app.reports import routes as reports
 from app.roster import routes as roster
 from app.security import add_security_headers
 from app.settings import ROOT, Settings, get_settings
+from app.supervision import routes as supervision
+from app.supervision.reminders import start_reminders, stop_reminders
 from app.sync import registry
 from app.sync import routes as sync
 from app.templating import install_filters
@@ -62,6 +64,7 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.handover.service import MUTATIONS as handover_mutations
     from app.keys.service import MUTATIONS as key_mutations
     from app.patrols.service import MUTATIONS as patrol_mutations
+    from app.supervision.service import MUTATIONS as supervision_mutations
     from app.work.service import MUTATIONS as work_mutations
 
     return (
@@ -76,6 +79,7 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *key_mutations,
         *fee_mutations,
         *estate_mutations,
+        *supervision_mutations,
     )
 
 
@@ -206,6 +210,7 @@ def create_app(
             *keys.ROUTES,
             *fees.ROUTES,
             *estate.ROUTES,
+            *supervision.ROUTES,
             *pwa.ROUTES,
             static,
         ],
@@ -237,8 +242,8 @@ def create_app(
             Exception: _server_error,
         },
         on_startup=([open_pool] if manage_pool else [])
-        + ([start_worker, start_scheduler, start_weekly] if worker else []),
-        on_shutdown=([stop_weekly, stop_scheduler, stop_worker] if worker else [])
+        + ([start_worker, start_scheduler, start_weekly, start_reminders] if worker else []),
+        on_shutdown=([stop_reminders, stop_weekly, stop_scheduler, stop_worker] if worker else [])
         + ([close_pool] if manage_pool else []),
         logging_config=LoggingConfig(log_exceptions="debug", loggers={"app": {"level": "INFO"}}),
         debug=settings.debug,
