@@ -30,8 +30,8 @@ KIND_LABELS = {
 }
 STATUS_LABELS = {
     "submitted": lazy("Submitted"),
-    "due": lazy("Due"),
-    "late": lazy("Late"),
+    "due": lazy("Due now"),
+    "late": lazy("Past its deadline"),
     "upcoming": lazy("Not due yet"),
 }
 INCIDENT_DAYS = 14  # incidents of the last two weeks are listed for their report
