@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 import msgspec
 import pytest
 
+from app.alerts.tables import Alert
 from app.clock import now as clock_now
 from app.settings import get_settings
 from app.supervision import deadlines
 from app.supervision.reminders import remind_office
 from app.supervision.tables import SupervisionReport
-from app.alerts.tables import Alert
 from tests.support.sync import mutation, sync, sync_one
 
 
