@@ -99,7 +99,7 @@ KINDS: dict[str, Kind] = {
     ),
     # G3: storm mode — each staff member of the office is asked to stand by (acknowledged one by one).
     "storm_standby": Kind(
-        label=lazy("Stand by: storm"),
+        label=lazy("Storm mode"),
         needs_ack=True,
         channels=("push", "inapp", "webhook"),
         ladder=(LadderStep(RECIPIENTS, 15),),

@@ -12,7 +12,6 @@ from litestar.params import Body
 from litestar.response import Response, Template
 
 from app import clock
-from app.auth import directory
 from app.auth.schemas import CurrentStaff
 from app.supervision import _calls, _daily, _storm
 from app.supervision.schemas import (
@@ -41,7 +40,7 @@ CALLS = {"roles": _calls.CALLERS | set(_calls.CALLEE_ROLES)}
 async def _storm_page(request: Request, staff: CurrentStaff, **extra: Any) -> Template:
     now = clock.now()
     on = await _storm.active_storm(staff.office_id)
-    people = [(p.id, p.display_name) for p in await directory.staff_of_office(staff.office_id)]
+    people = await _calls.callees(staff.office_id)  # the duty manager: a manager or a department head
     return page(
         request,
         "supervision/storm.html",
