@@ -22,6 +22,7 @@ from app.alerts.worker import start_worker, stop_worker
 from app.attachments import routes as attachments
 from app.auth import routes as auth
 from app.auth.guard import session_middleware, staff_guard
+from app.convenience import routes as convenience
 from app.db import close_pool, open_pool
 from app.duty import routes as duty
 from app.errors import Forbidden, NotFound, RuleViolation
@@ -55,6 +56,7 @@ log = logging.getLogger("app")
 def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     """Every domain's offline write types, listed here explicitly (no registration by import)."""
     from app.alerts.service import MUTATIONS as alerts_mutations
+    from app.convenience.service import MUTATIONS as convenience_mutations
     from app.duty.service import MUTATIONS as duty_mutations
     from app.estate.service import MUTATIONS as estate_mutations
     from app.fees.service import MUTATIONS as fee_mutations
@@ -80,6 +82,7 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *fee_mutations,
         *estate_mutations,
         *supervision_mutations,
+        *convenience_mutations,
     )
 
 
@@ -211,6 +214,7 @@ def create_app(
             *fees.ROUTES,
             *estate.ROUTES,
             *supervision.ROUTES,
+            *convenience.ROUTES,
             *pwa.ROUTES,
             static,
         ],

@@ -121,6 +121,14 @@ KINDS: dict[str, Kind] = {
         ladder=(LadderStep(RECIPIENTS, 0),),
         configurable=False,
     ),
+    # S4: a convenience or commissioned service agreed with a resident goes to its department's head.
+    "convenience_service": Kind(
+        label=lazy("Convenience service to assign"),
+        needs_ack=False,
+        channels=("push", "inapp"),
+        ladder=(LadderStep(RECIPIENTS, 0),),
+        configurable=False,
+    ),
     "test": Kind(
         label=lazy("Test notification"),
         needs_ack=False,
