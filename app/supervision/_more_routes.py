@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
+from uuid import UUID
 
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.response import Response, Template
 
 from app import clock
@@ -106,9 +107,9 @@ async def _calls_page(request: Request, staff: CurrentStaff, **extra: Any) -> Te
 
 
 @get("/supervision/calls", opt=CALLS)
-async def calls_view(request: Request, staff: CurrentStaff) -> Template:
-    """Emergency calls: who was called, when they answered, when they came on site."""
-    return await _calls_page(request, staff)
+async def calls_view(request: Request, staff: CurrentStaff, entry: FromQuery[UUID | None] = None) -> Template:
+    """Emergency calls: who was called, when they answered, when they came on site (about an incident)."""
+    return await _calls_page(request, staff, values={"entry_id": str(entry)} if entry else {})
 
 
 @post("/supervision/calls", opt={"roles": _calls.CALLERS})

@@ -163,6 +163,8 @@ async def test_g2_a_major_incident_gets_its_next_day_report_drafted_from_the_log
     page = await client.get(f"/supervision/reports/incident/{day}:{entry['id']}")
     assert page.status_code == 200 and "5栋电梯困人" in page.text and head["username"] not in page.text
     assert "呼叫" in page.text  # the call that followed
+    calls = await client.get(f"/supervision/calls?entry={entry['id']}")
+    assert calls.status_code == 200 and f'name="entry_id" value="{entry["id"]}"' in calls.text
     missing = await client.get(f"/supervision/reports/incident/{day}:{uuid.uuid4()}")
     assert missing.status_code == 422
 
