@@ -182,3 +182,25 @@ async def test_g1_the_supervisor_is_reminded_when_a_report_is_due(boss):
     # Sunday: the weekly report is not asked for yet (November's report is late, though).
     sunday = await remind_office(boss["office"]["id"], tz, datetime(2026, 12, 6, 23, 59, tzinfo=tz))
     assert not any(s.startswith("report:weekly:2026-12-06") for s in sources) and sunday >= 0
+
+
+async def test_g2_an_incident_report_submitted_after_the_next_day_is_marked_late(
+    client, boss, make_staff, login, new_client
+):
+    tz = deadlines_tz()
+    async with new_client() as desk:
+        token = await login(desk, await make_staff(boss["office"]["id"], "duty"))
+        entry = mutation(
+            "duty_log.append",
+            {"category": "emergency", "text": "配电房冒烟", "escalation": "major"},
+            recorded_at=clock_now() - timedelta(days=3),
+        )
+        await sync(desk, token, [entry])
+    day = (clock_now() - timedelta(days=3)).astimezone(tz).date().isoformat()
+    period = f"{day}:{entry['id']}"
+    due = deadlines.window("incident", period, tz).due_at
+    data = {"kind": "incident", "period": period, "title": "配电房冒烟事故报告", "body": "经过……"}
+    result = (await sync(client, boss["token"], [mutation("supervision.report_submit", data, recorded_at=due)])).json()
+    assert result["results"][0]["status"] == "applied"
+    row = await SupervisionReport.select().where(SupervisionReport.period == period).first()
+    assert row["late"] is True and row["kind"] == "incident"

@@ -176,3 +176,25 @@ async def test_w5_explaining_to_the_resident_needs_an_order_of_the_office(client
     assert refused["status"] == "rejected" and refused["error"]["field"] == "order_id"
     page = await client.get("/supervision/explained")
     assert page.status_code == 200
+
+
+async def test_g3_p5_storm_mode_makes_the_heavy_rain_patrols_due_before_and_after(client, office, make_staff, login):
+    from app.patrols.tables import RoundTask
+
+    supervisor = await make_staff(office["id"], "supervisor")
+    token = await login(client, supervisor)
+    created = await client.post(
+        "/patrols/routes",
+        data={"_csrf_token": token, "name": "托管房户外", "kind": "entrusted", "daily_rounds": "0"},
+        follow_redirects=False,
+    )
+    route_id = int(created.headers["location"].rsplit("/", 1)[1])
+    on = mutation("supervision.storm_on", {"kind": "rainstorm", "duty_manager_id": supervisor["id"]})
+    assert (await sync(client, token, [on])).json()["results"][0]["status"] == "applied"
+    reasons = [r["reason"] for r in await RoundTask.select(RoundTask.reason).where(RoundTask.route == route_id)]
+    assert "rain_before" in reasons and "rain_after" not in reasons
+    assert (await StormEvent.select().where(StormEvent.id == on["id"]).first())["rain_rounds"] == 1
+    off = await sync_one(client, token, "supervision.storm_off", {"storm_id": on["id"], "summary": "雨停"})
+    assert off["status"] == "applied"
+    reasons = [r["reason"] for r in await RoundTask.select(RoundTask.reason).where(RoundTask.route == route_id)]
+    assert "rain_after" in reasons
