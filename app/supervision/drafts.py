@@ -97,7 +97,7 @@ def body_of(kind: str, period: str, f: dict, office_name: str) -> tuple[str, str
         "month_plan": _("Work plan for %(month)s", month=period),
     }
     p = f["patrols"]
-    lines = [f"{office_name} · {titles[kind]}", "", _("1. Figures (%(month)s so far)", month=f["month"])]
+    lines = [f"{office_name} · {titles[kind]}", "", _("1. Figures of %(month)s", month=f["month"])]
     lines += _k1_lines(f)
     lines += [
         "",
