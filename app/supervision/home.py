@@ -3,12 +3,12 @@ supervisor, G1, G2), today's review (P4) and the night records collected today (
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from app.auth.schemas import CurrentStaff
-from app.clock import local
+from app.clock import aware, local
 from app.i18n import _
-from app.supervision import _daily, _reports, _storm
+from app.supervision import _calls, _daily, _reports, _storm
 
 
 async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
@@ -80,4 +80,40 @@ async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
                 "empty": "",
             }
         )
+    sections.extend(await _waiting_sections(staff, now))
+    return sections
+
+
+async def _waiting_sections(staff: CurrentStaff, now: datetime) -> list[dict]:
+    """Calls of the last day nobody answered yet (D3, D7); repairs not explained to the resident (W5)."""
+    sections: list[dict] = []
+    if staff.role in _calls.CALLERS:
+        waiting = [
+            c
+            for c in await _calls.calls(staff, limit=20)
+            if c["answered_at"] is None and now - aware(c["called_at"]) < timedelta(days=1)
+        ]
+        if waiting:
+            items = [
+                {"text": f"{c['callee_name']} · {c['note']}", "meta": f"{c['called_local']:%H:%M}", "flag": "warn"}
+                for c in waiting
+            ]
+            sections.append(
+                {"title": _("Emergency calls not answered"), "href": "/supervision/calls", "items": items, "empty": ""}
+            )
+    if staff.role in {"frontdesk", "supervisor"}:
+        stuck = [o for o in await _daily.stuck_repairs(staff) if o["explained"] is None]
+        if stuck:
+            items = [
+                {"text": f"{o['seq']} {o['category_label']} · {o['unit_number'] or ''}", "meta": "", "flag": "warn"}
+                for o in stuck
+            ]
+            sections.append(
+                {
+                    "title": _("Not yet explained to the resident"),
+                    "href": "/supervision/explained",
+                    "items": items,
+                    "empty": "",
+                }
+            )
     return sections

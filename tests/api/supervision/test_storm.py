@@ -109,6 +109,7 @@ async def test_d3_d7_a_department_head_is_called_alerted_answers_and_comes_on_si
     token = await login(client, await make_staff(office["id"], "duty"))
     call = mutation("supervision.call", {"callee_id": head["id"], "note": "2栋水管爆裂"})
     assert (await sync(client, token, [call])).json()["results"][0]["status"] == "applied"
+    assert "未应答的应急呼叫" in (await client.get("/")).text  # on the duty officer's home page until answered
     alert = await Alert.select().where((Alert.office == office["id"]) & (Alert.kind == "emergency_call")).first()
     assert alert is not None and "2栋水管爆裂" in alert["title"]
     async with new_client() as phone:
@@ -121,6 +122,7 @@ async def test_d3_d7_a_department_head_is_called_alerted_answers_and_comes_on_si
     ] == "applied"
     again = await sync_one(client, token, "supervision.call_step", {"call_id": call["id"], "step": "on_site"})
     assert again["status"] == "rejected"
+    assert "未应答的应急呼叫" not in (await client.get("/")).text
     row = await EmergencyCall.select().where(EmergencyCall.id == call["id"]).first()
     assert row["answered_at"] is not None and row["on_site_at"] is not None
     page = await client.get("/supervision/calls")
