@@ -22,6 +22,7 @@ from app.alerts.worker import start_worker, stop_worker
 from app.attachments import routes as attachments
 from app.auth import routes as auth
 from app.auth.guard import session_middleware, staff_guard
+from app.convenience import routes as convenience
 from app.db import close_pool, open_pool
 from app.duty import routes as duty
 from app.errors import Forbidden, NotFound, RuleViolation
@@ -40,6 +41,8 @@ from app.reports import routes as reports
 from app.roster import routes as roster
 from app.security import add_security_headers
 from app.settings import ROOT, Settings, get_settings
+from app.supervision import routes as supervision
+from app.supervision.reminders import start_reminders, stop_reminders
 from app.sync import registry
 from app.sync import routes as sync
 from app.templating import install_filters
@@ -53,6 +56,7 @@ log = logging.getLogger("app")
 def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     """Every domain's offline write types, listed here explicitly (no registration by import)."""
     from app.alerts.service import MUTATIONS as alerts_mutations
+    from app.convenience.service import MUTATIONS as convenience_mutations
     from app.duty.service import MUTATIONS as duty_mutations
     from app.estate.service import MUTATIONS as estate_mutations
     from app.fees.service import MUTATIONS as fee_mutations
@@ -62,6 +66,7 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.handover.service import MUTATIONS as handover_mutations
     from app.keys.service import MUTATIONS as key_mutations
     from app.patrols.service import MUTATIONS as patrol_mutations
+    from app.supervision.service import MUTATIONS as supervision_mutations
     from app.work.service import MUTATIONS as work_mutations
 
     return (
@@ -76,6 +81,8 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *key_mutations,
         *fee_mutations,
         *estate_mutations,
+        *supervision_mutations,
+        *convenience_mutations,
     )
 
 
@@ -206,6 +213,8 @@ def create_app(
             *keys.ROUTES,
             *fees.ROUTES,
             *estate.ROUTES,
+            *supervision.ROUTES,
+            *convenience.ROUTES,
             *pwa.ROUTES,
             static,
         ],
@@ -237,8 +246,8 @@ def create_app(
             Exception: _server_error,
         },
         on_startup=([open_pool] if manage_pool else [])
-        + ([start_worker, start_scheduler, start_weekly] if worker else []),
-        on_shutdown=([stop_weekly, stop_scheduler, stop_worker] if worker else [])
+        + ([start_worker, start_scheduler, start_weekly, start_reminders] if worker else []),
+        on_shutdown=([stop_reminders, stop_weekly, stop_scheduler, stop_worker] if worker else [])
         + ([close_pool] if manage_pool else []),
         logging_config=LoggingConfig(log_exceptions="debug", loggers={"app": {"level": "INFO"}}),
         debug=settings.debug,

@@ -52,6 +52,10 @@ NAV: tuple[NavItem, ...] = (
         "estate",
     ),
     NavItem(lazy("Figures"), "/reports", frozenset({"supervisor", "manager", "engineering_lead", "qa"}), "reports"),
+    # The supervisor's reports, storm mode, the daily review (app.supervision).
+    NavItem(lazy("Reports to submit"), "/supervision", frozenset({"supervisor", "manager"}), "reports"),
+    # Convenience and commissioned services (app.convenience, S4).
+    NavItem(lazy("Convenience services"), "/convenience", frozenset({"frontdesk", "dept_head"}), "fees"),
     NavItem(lazy("Staff"), "/staff", frozenset({"supervisor"}), "staff"),
     NavItem(lazy("Alerts"), "/alerts", None, "alerts"),
     NavItem(lazy("Unsynced"), "/outbox", None, "outbox"),

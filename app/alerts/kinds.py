@@ -97,6 +97,38 @@ KINDS: dict[str, Kind] = {
         ladder=(LadderStep("manager", 60),),
         configurable=False,
     ),
+    # G3: storm mode — each staff member of the office is asked to stand by (acknowledged one by one).
+    "storm_standby": Kind(
+        label=lazy("Storm mode"),
+        needs_ack=True,
+        channels=("push", "inapp", "webhook"),
+        ladder=(LadderStep(RECIPIENTS, 15),),
+        configurable=False,
+    ),
+    # D7: the duty officer calls a manager or department head in an emergency: their phone rings too.
+    "emergency_call": Kind(
+        label=lazy("Called in an emergency"),
+        needs_ack=True,
+        channels=("push", "inapp"),
+        ladder=(LadderStep(RECIPIENTS, 10),),
+        configurable=False,
+    ),
+    # G1, G2: the supervisor's report is due today (or late).
+    "report_due": Kind(
+        label=lazy("Report due"),
+        needs_ack=False,
+        channels=("push", "inapp"),
+        ladder=(LadderStep(RECIPIENTS, 0),),
+        configurable=False,
+    ),
+    # S4: a convenience or commissioned service agreed with a resident goes to its department's head.
+    "convenience_service": Kind(
+        label=lazy("Convenience service to assign"),
+        needs_ack=False,
+        channels=("push", "inapp"),
+        ladder=(LadderStep(RECIPIENTS, 0),),
+        configurable=False,
+    ),
     "test": Kind(
         label=lazy("Test notification"),
         needs_ack=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.auth.passwords import hash_password
 from app.auth.tables import Staff
 from app.db import write_transaction
+from app.demo.convenience import seed_convenience_demo
 from app.demo.followups import seed_followups_demo
 from app.demo.patrols import seed_patrol_demo
 from app.demo.roster import seed_roster_demo
@@ -112,4 +113,5 @@ async def seed_demo() -> list[tuple[str, str, str]]:
             await seed_roster_demo(office, key, password_hash, _SURNAME_PHONES.format(phone_no))
             await seed_work_demo(office)
             await seed_followups_demo(office)
+            await seed_convenience_demo(office)
     return accounts
