@@ -32,6 +32,7 @@ from app.followups.scheduler import start_scheduler, stop_scheduler
 from app.handover import routes as handover
 from app.home import routes as home
 from app.keys import routes as keys
+from app.movein import routes as movein
 from app.openapi import openapi_config
 from app.patrols import routes as patrols
 from app.patrols._weekly import start_weekly, stop_weekly
@@ -61,7 +62,9 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.followups.service import MUTATIONS as followup_mutations
     from app.handover.service import MUTATIONS as handover_mutations
     from app.keys.service import MUTATIONS as key_mutations
+    from app.movein.service import MUTATIONS as movein_mutations
     from app.patrols.service import MUTATIONS as patrol_mutations
+    from app.renovation.service import MUTATIONS as renovation_mutations
     from app.work.service import MUTATIONS as work_mutations
 
     return (
@@ -76,6 +79,8 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *key_mutations,
         *fee_mutations,
         *estate_mutations,
+        *movein_mutations,
+        *renovation_mutations,
     )
 
 
@@ -206,6 +211,7 @@ def create_app(
             *keys.ROUTES,
             *fees.ROUTES,
             *estate.ROUTES,
+            *movein.ROUTES,
             *pwa.ROUTES,
             static,
         ],

@@ -1,0 +1,1 @@
+MUTATIONS: tuple = ()
