@@ -37,6 +37,7 @@ from app.openapi import openapi_config
 from app.patrols import routes as patrols
 from app.patrols._weekly import start_weekly, stop_weekly
 from app.pwa import routes as pwa
+from app.renovation import routes as renovation
 from app.reports import routes as reports
 from app.roster import routes as roster
 from app.security import add_security_headers
@@ -212,6 +213,7 @@ def create_app(
             *fees.ROUTES,
             *estate.ROUTES,
             *movein.ROUTES,
+            *renovation.ROUTES,
             *pwa.ROUTES,
             static,
         ],
