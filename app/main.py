@@ -32,6 +32,7 @@ from app.followups.scheduler import start_scheduler, stop_scheduler
 from app.handover import routes as handover
 from app.home import routes as home
 from app.keys import routes as keys
+from app.passes import routes as passes
 from app.openapi import openapi_config
 from app.patrols import routes as patrols
 from app.patrols._weekly import start_weekly, stop_weekly
@@ -61,6 +62,7 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.followups.service import MUTATIONS as followup_mutations
     from app.handover.service import MUTATIONS as handover_mutations
     from app.keys.service import MUTATIONS as key_mutations
+    from app.passes.service import MUTATIONS as pass_mutations
     from app.patrols.service import MUTATIONS as patrol_mutations
     from app.work.service import MUTATIONS as work_mutations
 
@@ -76,6 +78,7 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *key_mutations,
         *fee_mutations,
         *estate_mutations,
+        *pass_mutations,
     )
 
 
@@ -206,6 +209,7 @@ def create_app(
             *keys.ROUTES,
             *fees.ROUTES,
             *estate.ROUTES,
+            *passes.ROUTES,
             *pwa.ROUTES,
             static,
         ],

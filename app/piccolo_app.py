@@ -19,6 +19,7 @@ from app.followups.tables import (
 )
 from app.handover.tables import Handover, HandoverComment, HandoverItem, HandoverPin, SignatureFailure
 from app.org.tables import Building, Company, Office, Resident, Unit
+from app.passes.tables import AccessPass
 from app.patrols.tables import (
     CheckItem,
     Checkpoint,
@@ -107,5 +108,6 @@ APP_CONFIG = AppConfig(
         FileDocument,
         FileCheck,
         FileCheckItem,
+        AccessPass,
     ],
 )
