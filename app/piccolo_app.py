@@ -20,6 +20,7 @@ from app.followups.tables import (
 from app.handover.tables import Handover, HandoverComment, HandoverItem, HandoverPin, SignatureFailure
 from app.movein.tables import MoveIn, MoveInDefect, MoveInDocument, MoveInInspection, MoveInSettings
 from app.org.tables import Building, Company, Office, Resident, Unit
+from app.passes.tables import AccessPass
 from app.patrols.tables import (
     CheckItem,
     Checkpoint,
@@ -116,5 +117,6 @@ APP_CONFIG = AppConfig(
         MoveInSettings,
         Renovation,
         RenovationSettings,
+        AccessPass,
     ],
 )
