@@ -32,12 +32,9 @@ from app.followups.scheduler import start_scheduler, stop_scheduler
 from app.handover import routes as handover
 from app.home import routes as home
 from app.keys import routes as keys
-<<<<<<< HEAD
 from app.movein import routes as movein
-=======
-from app.passes import routes as passes
->>>>>>> slips
 from app.openapi import openapi_config
+from app.passes import routes as passes
 from app.patrols import routes as patrols
 from app.patrols._weekly import start_weekly, stop_weekly
 from app.pwa import routes as pwa
@@ -67,11 +64,8 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.followups.service import MUTATIONS as followup_mutations
     from app.handover.service import MUTATIONS as handover_mutations
     from app.keys.service import MUTATIONS as key_mutations
-<<<<<<< HEAD
     from app.movein.service import MUTATIONS as movein_mutations
-=======
     from app.passes.service import MUTATIONS as pass_mutations
->>>>>>> slips
     from app.patrols.service import MUTATIONS as patrol_mutations
     from app.renovation.service import MUTATIONS as renovation_mutations
     from app.work.service import MUTATIONS as work_mutations
@@ -88,12 +82,9 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *key_mutations,
         *fee_mutations,
         *estate_mutations,
-<<<<<<< HEAD
         *movein_mutations,
         *renovation_mutations,
-=======
         *pass_mutations,
->>>>>>> slips
     )
 
 
@@ -224,12 +215,9 @@ def create_app(
             *keys.ROUTES,
             *fees.ROUTES,
             *estate.ROUTES,
-<<<<<<< HEAD
             *movein.ROUTES,
             *renovation.ROUTES,
-=======
             *passes.ROUTES,
->>>>>>> slips
             *pwa.ROUTES,
             static,
         ],

@@ -10,6 +10,7 @@ from app.errors import Forbidden, RuleViolation, check_found
 from app.estate import service as estate
 from app.i18n import _
 from app.org.service import can_see_office
+from app.passes import service as passes
 from app.patrols import service as patrols
 from app.renovation import rules
 from app.renovation.tables import Renovation, RenovationSettings
@@ -103,6 +104,8 @@ async def renovation_detail(staff: CurrentStaff, office_id: int, renovation_id: 
         "missing": missing_for_permit(row) if row["state"] == "applied" else [],
         "violations": await patrols.violations_at(office_id, row["unit"]),
         "fees": await fees_of_office(office_id),
+        "passes": await passes.passes_for_renovation(office_id, row["id"]),
+        "pass_states": passes.STATES,
     }
 
 

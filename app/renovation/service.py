@@ -12,6 +12,7 @@ from app.attachments.service import exists_for_office
 from app.errors import RuleViolation
 from app.estate import service as estate
 from app.i18n import _, lazy
+from app.passes import service as passes
 from app.patrols import service as patrols
 from app.renovation import rules
 from app.renovation.reads import fees_of_office, missing_for_permit, permitted_units
@@ -242,6 +243,7 @@ async def apply_complete(ctx: ApplyContext, m: RenovationComplete) -> None:
     ).where(Renovation.id == row["id"])
     await estate.set_unit_state(office_id, row["unit"], "occupied")
     await keep_patrol_in_step(office_id)
+    await passes.withdraw_renovation_passes(office_id, row["id"], ctx.staff.id, _("Renovation completed"))
     await estate.add_file_document(office_id, row["unit"], "装修资料", d.signature, ctx.staff.id, _("Completion check"))
 
 

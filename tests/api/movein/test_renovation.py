@@ -205,3 +205,44 @@ async def test_renovations_are_kept_apart_between_offices(client, desk, other_of
         assert result["status"] == "rejected" and result["error"]["field"] == "renovation_id"
         result = await sync_one(other, otoken, "renovation.apply", application(unit, photo))
         assert result["status"] == "rejected"
+
+
+def worker(rid: int, unit: int, **extra) -> dict:
+    start = date.today()
+    return {
+        "holder_name": "刘电工",
+        "holder_kind": "contractor",
+        "id_kind": "id_card",
+        "id_last4": "123X",
+        "valid_from": start.isoformat(),
+        "valid_to": (start + timedelta(days=30)).isoformat(),
+        "company": "好家装饰公司",
+        "trade": "electrician",
+        "certificate_no": "DG-2026-001",
+        "unit_id": unit,
+        "renovation_id": rid,
+        **extra,
+    }
+
+
+async def test_m6_workers_passes_one_per_person_certificates_and_withdrawn_at_completion(client, desk):
+    """M6: each worker's pass is issued through the passes domain with the renovation; an electrician
+    without a certificate number gets a field message; completion withdraws the passes (M7)."""
+    from app.passes.service import passes_for_renovation
+
+    token, unit = desk["token"], desk["office"]["units"][2]
+    photo = await upload(client, token)
+    rid = await apply(client, token, unit, photo)
+    await ready(client, token, rid, photo)
+    assert (await sync_one(client, token, "renovation.permit", {"renovation_id": rid}))["status"] == "applied"
+    refused = await sync_one(client, token, "pass.issue", worker(rid, unit, certificate_no=""))
+    assert refused["status"] == "rejected" and refused["error"]["field"] == "certificate_no"
+    assert (await sync_one(client, token, "pass.issue", worker(rid, unit)))["status"] == "applied"
+    plumber = worker(rid, unit, holder_name="陈水工", trade="plumber", certificate_no="SG-77", id_last4="4567")
+    assert (await sync_one(client, token, "pass.issue", plumber))["status"] == "applied"
+    page = await client.get(f"/renovation/{rid}")
+    assert page.text.count("data-pass") == 2 and "刘电工" in page.text and "DG-2026-001" in page.text
+    done = {"renovation_id": rid, "items": rules.COMPLETION_ITEMS, "signature": photo}
+    assert (await sync_one(client, token, "renovation.complete", done))["status"] == "applied"
+    views = await passes_for_renovation(desk["office"]["id"], rid)
+    assert len(views) == 2 and all(v.withdrawn_at for v in views)
