@@ -27,10 +27,11 @@ def shot(page: Page, name: str) -> None:
 def png(path: Path, seed: int) -> Path:
     """A real PNG photo (a gradient that differs by seed)."""
     width, height = 80, 60
-    raw = b"".join(
-        b"\x00" + bytes(((x * 3 + seed * 40) % 256, (y * 4) % 256, seed * 60 % 256) * 1 for x in range(width))
-        for y in range(height)
-    )
+    rows = []
+    for y in range(height):
+        pixels = b"".join(bytes(((x * 3 + seed * 40) % 256, (y * 4) % 256, seed * 60 % 256)) for x in range(width))
+        rows.append(b"\x00" + pixels)
+    raw = b"".join(rows)
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
