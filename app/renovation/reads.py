@@ -55,11 +55,13 @@ async def save_fees(staff: CurrentStaff, waste_fee: float, deposit: float) -> No
     """The office's amounts (the supervisor's setting)."""
     if staff.role != "supervisor":
         raise Forbidden()
-    values = {"waste_fee": Decimal(str(round(waste_fee, 2))), "deposit": Decimal(str(round(deposit, 2)))}
+    fee, money = Decimal(str(round(waste_fee, 2))), Decimal(str(round(deposit, 2)))
     if await RenovationSettings.exists().where(RenovationSettings.office == staff.office_id):
-        await RenovationSettings.update(values).where(RenovationSettings.office == staff.office_id)
+        await RenovationSettings.update({RenovationSettings.waste_fee: fee, RenovationSettings.deposit: money}).where(
+            RenovationSettings.office == staff.office_id
+        )
     else:
-        await RenovationSettings.insert(RenovationSettings(office=staff.office_id, **values))
+        await RenovationSettings.insert(RenovationSettings(office=staff.office_id, waste_fee=fee, deposit=money))
 
 
 async def renovations(staff: CurrentStaff, office_id: int) -> dict:

@@ -25,7 +25,7 @@ READERS = {"roles": rules.READERS}
 WRITERS = {"roles": rules.WRITERS}
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 RId = Annotated[int, Parameter(ge=1, le=MAX_ID)]
-_WORDS = {"applicants": rules.APPLICANTS, "contractors": rules.CONTRACTORS, "states": rules.STATES}
+_WORDS: dict[str, Any] = {"applicants": rules.APPLICANTS, "contractors": rules.CONTRACTORS, "states": rules.STATES}
 
 
 async def _index(request: Request, staff: CurrentStaff, office_id: int, **extra: Any) -> Template:

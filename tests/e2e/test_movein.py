@@ -120,3 +120,109 @@ def test_m2_the_inspection_done_offline_with_two_defects_lands_once(page, contex
     wait_ready(page)
     assert page.locator("[data-defect]").count() >= 2
     shot(page, "06-open-defects")
+
+
+def sign_on(page: Page, canvas) -> None:
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert box and box["width"] > 100
+    x, y = box["x"] + 30, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, 25):
+        page.mouse.move(x + i * 10, y + (18 if i % 2 else -18), steps=2)
+    page.mouse.up()
+
+
+def test_m6_p6_permit_after_the_steps_then_a_violation_found_offline_on_the_patrol(
+    browser, page, context, live_server, tmp_path
+):
+    """M4–M6: the front desk applies, the applicant signs the notice, three sign the agreement, the fees
+    are paid, the permit is issued; P6: the patrol officer walks the renovation route without signal and
+    records a violation with a photo; back online it is on the renovation once, with a deadline."""
+    from datetime import date, timedelta
+
+    from tests.e2e.test_patrols import Api, checkpoint_codes, confirm, controlled_by_worker, record_failed_check
+
+    sign_in(page, "frontdesk_a")
+    page.goto("/renovation")
+    wait_ready(page)
+    form = page.locator("#apply-form")
+    unit_label = form.locator("#f-unit_id option").first.inner_text()
+    form.get_by_label("申报人姓名").fill("钱业主")
+    form.locator("#f-ownership_photo").set_input_files(str(png(tmp_path / "own.png", 1)))
+    form.locator("#f-contractor_name").fill("好家装饰公司")
+    form.locator("#f-licence_photo").set_input_files(str(png(tmp_path / "lic.png", 2)))
+    form.locator("#f-qualification_photo").set_input_files(str(png(tmp_path / "qual.png", 3)))
+    form.get_by_label("装修项目").fill("厨房、卫生间翻新")
+    form.get_by_label("开工日期").fill(date.today().isoformat())
+    form.get_by_label("竣工日期").fill((date.today() + timedelta(days=30)).isoformat())
+    form.locator("#f-drawings").set_input_files(str(png(tmp_path / "draw.png", 4)))
+    shot(page, "10-renovation-application")
+    form.get_by_role("button", name="提交申报").click()
+    page.locator("#renovation-list a", has_text=unit_label).first.wait_for()
+    page.locator("#renovation-list a", has_text=unit_label).first.click()
+    page.wait_for_url(re.compile(r"/renovation/\d+$"))
+    wait_ready(page)
+    detail_url = page.url
+    page.locator("#permit-form button").click()  # too early: the refusal names what is missing
+    page.wait_for_url(re.compile(r"/renovation/\d+"))
+    shot(page, "11-permit-refused")
+    sign_on(page, page.locator("#ack-form canvas"))
+    page.locator("#ack-form button[type=submit]").click()
+    page.locator("#notice", has_text="申报人已签收").wait_for()
+    for canvas in page.locator("#agreement-form canvas").all():
+        sign_on(page, canvas)
+    page.locator("#agreement-form button[type=submit]").click()
+    page.locator("#agreement", has_text="已签字").wait_for()
+    page.get_by_label("收据号").fill("SJ-20261203")
+    page.get_by_role("button", name="登记已缴").click()
+    page.locator("#fees", has_text="SJ-20261203").wait_for()
+    page.locator("#permit-form button").click()
+    page.locator("#permit-no").wait_for(timeout=15_000)
+    shot(page, "12-permit-issued")
+    assert page.locator("#renovation-state").inner_text() == "已发施工许可证"
+
+    supervisor = Api(live_server, "super_a")
+    routes = supervisor.get("/patrols/routes").text
+    route_id = int(re.search(r'href="/patrols/routes/(\d+)">\s*<strong>装修巡查</strong>', routes).group(1))
+    codes = checkpoint_codes(supervisor, route_id)
+    patrol = browser.new_context(**context_options(), base_url=live_server)
+    try:
+        walker = patrol.new_page()
+        sign_in(walker, "patrol_a")
+        controlled_by_worker(walker)
+        walker.goto(f"/patrols/routes/{route_id}/walk")
+        wait_ready(walker)
+        walker.wait_for_selector("#walk[data-ready='1']")
+        walker.get_by_role("button", name="开始巡查").click()
+        walker.wait_for_selector("#round-active:not([hidden])")
+        patrol.set_offline(True)
+        walker.wait_for_function("!navigator.onLine")
+        checkpoint_id, code = next((cp, c) for cp, c in codes)
+        confirm(walker, code)
+        walker.wait_for_selector(f"#cp-{checkpoint_id}.visited")
+        record_failed_check(
+            walker, checkpoint_id, "遮挡封包室内燃气管道和设施", "厨房燃气管被木板封包", png(tmp_path / "v.png", 5)
+        )
+        walker.locator("#nc-form").get_by_role("button", name="开具不合格项").click()
+        shot(walker, "13-violation-offline")
+        patrol.set_offline(False)
+        walker.evaluate("window.dispatchEvent(new Event('online'))")
+        wait_synced(walker)
+    finally:
+        patrol.close()
+    page.goto(detail_url)
+    wait_ready(page)
+    violations = page.locator("#violations [data-violation]")
+    assert violations.count() == 1 and "厨房燃气管被木板封包" in violations.inner_text()
+    assert "整改" in violations.inner_text()  # raised with its deadline (its re-check is the nonconformance's)
+    shot(page, "14-violation-on-renovation")
+    alerts = supervisor.get("/alerts").text
+    assert alerts.count("厨房燃气管") <= 1 and "遮挡封包室内燃气管道和设施" in alerts
+
+
+def context_options() -> dict:
+    from tests.e2e.conftest import PHONE
+
+    return {**PHONE, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
