@@ -218,6 +218,13 @@ def test_m6_p6_permit_after_the_steps_then_a_violation_found_offline_on_the_patr
     assert violations.count() == 1 and "厨房燃气管被木板封包" in violations.inner_text()
     assert "整改" in violations.inner_text()  # raised with its deadline (its re-check is the nonconformance's)
     shot(page, "14-violation-on-renovation")
+    complete = page.locator("#complete-form")  # M7: the completion check, signed off; back to occupied
+    for box in complete.locator("input[type=checkbox]").all():
+        box.check()
+    sign_on(page, complete.locator("canvas"))
+    complete.get_by_role("button", name="竣工验收通过").click()
+    page.locator("#completed").wait_for()
+    shot(page, "15-completed")
     alerts = supervisor.get("/alerts").text
     assert alerts.count("厨房燃气管") <= 1 and "遮挡封包室内燃气管道和设施" in alerts
 
