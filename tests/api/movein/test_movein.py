@@ -81,7 +81,9 @@ async def test_m2_defects_reinspected_with_the_owner(client, desk, make_staff, l
     supervisor = await make_staff(desk["office"]["id"], "supervisor")
     await login(client, supervisor)
     page = await client.get("/movein/defects")
-    assert page.status_code == 200 and page.text.count("data-defect") == 2 and "0 天" in page.text
+    assert page.status_code == 200 and page.text.count("data-defect") == 2 and "已 0 天" in page.text
+    home = await client.get("/")
+    assert "待开发商整改的问题" in home.text and "已 0 天" in home.text
 
 
 async def test_m3_occupied_only_when_complete_and_the_missing_one_is_named(client, desk):
