@@ -108,6 +108,7 @@ async def renovation_detail(staff: CurrentStaff, office_id: int, renovation_id: 
         "fees": await fees_of_office(office_id),
         "passes": await passes.passes_for_renovation(office_id, row["id"]),
         "pass_states": passes.STATES,
+        "pass_trades": passes.TRADES,
     }
 
 

@@ -182,6 +182,31 @@ def test_m6_p6_permit_after_the_steps_then_a_violation_found_offline_on_the_patr
     page.locator("#permit-no").wait_for(timeout=15_000)
     shot(page, "12-permit-issued")
     assert page.locator("#renovation-state").inner_text() == "已发施工许可证"
+    # M6: two workers' passes, one per person, through the passes of the front desk
+    workers = [("刘电工", "electrician", "DG-001", "123X"), ("陈水工", "plumber", "SG-002", "4567")]
+    for n, (name, trade, certificate, last4) in enumerate(workers):
+        page.goto(detail_url)
+        wait_ready(page)
+        page.locator("#passes a.button").click()
+        page.wait_for_url(re.compile(r"/passes/new"))
+        form = page.locator("#pass-form")
+        form.locator("#f-holder_name").fill(name)
+        form.locator("#f-company").fill("好家装饰公司")
+        form.locator("#f-id_last4").fill(last4)
+        form.locator("#f-trade").select_option(trade)
+        form.locator("#f-valid_to").fill((date.today() + timedelta(days=30)).isoformat())
+        if n == 0:  # an electrician without the certificate number: the message is beside the field
+            form.locator("button[type=submit]").click()
+            page.locator("#e-certificate_no").wait_for()
+            shot(page, "12a-pass-needs-certificate")
+            form = page.locator("#pass-form")
+        form.locator("#f-certificate_no").fill(certificate)
+        form.locator("button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/passes/[0-9a-f-]{36}$"))
+    page.goto(detail_url)
+    wait_ready(page)
+    assert page.locator("#passes [data-pass]").count() == 2
+    shot(page, "12b-passes-listed")
 
     supervisor = Api(live_server, "super_a")
     routes = supervisor.get("/patrols/routes").text
