@@ -167,3 +167,20 @@ async def test_m2_a_defect_needs_a_note_or_photo_and_every_item_is_inspected(cli
     )
     assert await MoveInInspection.count().where(MoveInInspection.move_in == case) == 0
     assert str(uuid.UUID(int=0))  # keep uuid imported for ids above
+
+
+async def test_m2_the_inspection_list_is_the_office_setting(client, desk, make_staff, login):
+    """M2: the supervisor sets the office's list ("room: item" a line); a bad line gets its message; an
+    inspection then covers exactly the new list."""
+    supervisor = await make_staff(desk["office"]["id"], "supervisor")
+    token = await login(client, supervisor)
+    bad = await client.post("/movein/settings", data={"checklist": "客厅墙面", "_csrf_token": token})
+    assert bad.status_code == 422 and "房间：项目" in bad.text
+    ok = await client.post("/movein/settings", data={"checklist": "客厅：墙面\n厨房: 水槽\n", "_csrf_token": token})
+    assert ok.status_code == 303
+    token = desk["token"] = await login(client, desk["staff"])
+    case = await open_case(client, desk)
+    signature = await upload(client, token, (1, 2, 3))
+    items = [{"room": "客厅", "item": "墙面", "result": "pass"}, {"room": "厨房", "item": "水槽", "result": "pass"}]
+    data = {"move_in_id": case, "items": items, "water": 0, "electricity": 0, "signed_by": "张", "signature": signature}
+    assert (await sync_one(client, token, "movein.inspect", data))["status"] == "applied"

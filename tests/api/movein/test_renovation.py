@@ -246,3 +246,22 @@ async def test_m6_workers_passes_one_per_person_certificates_and_withdrawn_at_co
     assert (await sync_one(client, token, "renovation.complete", done))["status"] == "applied"
     views = await passes_for_renovation(desk["office"]["id"], rid)
     assert len(views) == 2 and all(v.withdrawn_at for v in views)
+
+
+async def test_m6_fees_are_the_office_setting(client, desk, make_staff, login):
+    """M6: the supervisor sets the amounts (at most ¥1,000,000 deposit); the payment records them."""
+    supervisor = await make_staff(desk["office"]["id"], "supervisor")
+    token = await login(client, supervisor)
+    form = {"waste_fee": "450", "deposit": "1000001", "_csrf_token": token}
+    assert (await client.post("/renovation/settings", data=form)).status_code == 422
+    form |= {"deposit": "1000000", "_csrf_token": (await client.get("/api/session")).json()["csrf_token"]}
+    assert (await client.post("/renovation/settings", data=form)).status_code == 303
+    token = await login(client, desk["staff"])
+    unit = desk["office"]["units"][2]
+    photo = await upload(client, token)
+    rid = await apply(client, token, unit, photo)
+    assert (await sync_one(client, token, "renovation.pay", {"renovation_id": rid, "receipt_no": "R1"}))[
+        "status"
+    ] == "applied"
+    row = await Renovation.select(Renovation.waste_fee, Renovation.deposit).where(Renovation.id == rid).first()
+    assert row["waste_fee"] == 450 and row["deposit"] == 1000000
