@@ -33,10 +33,13 @@ from app.followups.scheduler import start_scheduler, stop_scheduler
 from app.handover import routes as handover
 from app.home import routes as home
 from app.keys import routes as keys
+from app.movein import routes as movein
 from app.openapi import openapi_config
+from app.passes import routes as passes
 from app.patrols import routes as patrols
 from app.patrols._weekly import start_weekly, stop_weekly
 from app.pwa import routes as pwa
+from app.renovation import routes as renovation
 from app.reports import routes as reports
 from app.roster import routes as roster
 from app.security import add_security_headers
@@ -65,8 +68,11 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.followups.service import MUTATIONS as followup_mutations
     from app.handover.service import MUTATIONS as handover_mutations
     from app.keys.service import MUTATIONS as key_mutations
+    from app.movein.service import MUTATIONS as movein_mutations
+    from app.passes.service import MUTATIONS as pass_mutations
     from app.patrols.service import MUTATIONS as patrol_mutations
     from app.supervision.service import MUTATIONS as supervision_mutations
+    from app.renovation.service import MUTATIONS as renovation_mutations
     from app.work.service import MUTATIONS as work_mutations
 
     return (
@@ -83,6 +89,9 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *estate_mutations,
         *supervision_mutations,
         *convenience_mutations,
+        *movein_mutations,
+        *renovation_mutations,
+        *pass_mutations,
     )
 
 
@@ -215,6 +224,9 @@ def create_app(
             *estate.ROUTES,
             *supervision.ROUTES,
             *convenience.ROUTES,
+            *movein.ROUTES,
+            *renovation.ROUTES,
+            *passes.ROUTES,
             *pwa.ROUTES,
             static,
         ],

@@ -51,6 +51,14 @@ NAV: tuple[NavItem, ...] = (
         frozenset({"frontdesk", "duty", "supervisor", "manager", "technician", "engineering_lead", "patrol"}),
         "estate",
     ),
+    # Move-in and renovation (app.movein, app.renovation, M1–M7).
+    NavItem(lazy("Move-in"), "/movein", frozenset({"frontdesk", "duty", "supervisor", "manager", "qa"}), "movein"),
+    NavItem(
+        lazy("Renovation"),
+        "/renovation",
+        frozenset({"frontdesk", "duty", "supervisor", "manager", "engineering_lead", "patrol", "qa"}),
+        "renovation",
+    ),
     NavItem(lazy("Figures"), "/reports", frozenset({"supervisor", "manager", "engineering_lead", "qa"}), "reports"),
     # The supervisor's reports, storm mode, the daily review (app.supervision).
     NavItem(lazy("Reports to submit"), "/supervision", frozenset({"supervisor", "manager"}), "reports"),

@@ -18,7 +18,9 @@ from app.followups.tables import (
     Rectification,
 )
 from app.handover.tables import Handover, HandoverComment, HandoverItem, HandoverPin, SignatureFailure
+from app.movein.tables import MoveIn, MoveInDefect, MoveInDocument, MoveInInspection, MoveInSettings
 from app.org.tables import Building, Company, Office, Resident, Unit
+from app.passes.tables import AccessPass
 from app.patrols.tables import (
     CheckItem,
     Checkpoint,
@@ -31,6 +33,7 @@ from app.patrols.tables import (
     RoundTask,
     Visit,
 )
+from app.renovation.tables import Renovation, RenovationSettings
 from app.roster.tables import Holiday, LeaveRequest, RosterAssignment, RosterMonth
 from app.settings import ROOT
 from app.sync.tables import AppliedMutation
@@ -107,5 +110,13 @@ APP_CONFIG = AppConfig(
         FileDocument,
         FileCheck,
         FileCheckItem,
+        MoveIn,
+        MoveInDocument,
+        MoveInInspection,
+        MoveInDefect,
+        MoveInSettings,
+        Renovation,
+        RenovationSettings,
+        AccessPass,
     ],
 )

@@ -89,21 +89,13 @@ DESCRIPTION = "initial schema"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="app", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="app", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Attachment", tablename="attachment", schema=None, columns=None
-    )
+    manager.add_table(class_name="Attachment", tablename="attachment", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Resident", tablename="resident", schema=None, columns=None
-    )
+    manager.add_table(class_name="Resident", tablename="resident", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Unit", tablename="unit", schema=None, columns=None
-    )
+    manager.add_table(class_name="Unit", tablename="unit", schema=None, columns=None)
 
     manager.add_table(
         class_name="LoginAttempt",
@@ -119,9 +111,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Office", tablename="office", schema=None, columns=None
-    )
+    manager.add_table(class_name="Office", tablename="office", schema=None, columns=None)
 
     manager.add_table(
         class_name="AuthSession",
@@ -137,17 +127,11 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Company", tablename="company", schema=None, columns=None
-    )
+    manager.add_table(class_name="Company", tablename="company", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Building", tablename="building", schema=None, columns=None
-    )
+    manager.add_table(class_name="Building", tablename="building", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Staff", tablename="staff", schema=None, columns=None
-    )
+    manager.add_table(class_name="Staff", tablename="staff", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="Attachment",

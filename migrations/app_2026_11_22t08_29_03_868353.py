@@ -170,13 +170,9 @@ DESCRIPTION = "patrols and nonconformances (P1-P6, D9)"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="app", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="app", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Finding", tablename="finding", schema=None, columns=None
-    )
+    manager.add_table(class_name="Finding", tablename="finding", schema=None, columns=None)
 
     manager.add_table(
         class_name="DepartmentDeadline",
@@ -185,13 +181,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="CheckItem", tablename="check_item", schema=None, columns=None
-    )
+    manager.add_table(class_name="CheckItem", tablename="check_item", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Visit", tablename="visit", schema=None, columns=None
-    )
+    manager.add_table(class_name="Visit", tablename="visit", schema=None, columns=None)
 
     manager.add_table(
         class_name="Nonconformance",
@@ -207,13 +199,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="RoundTask", tablename="round_task", schema=None, columns=None
-    )
+    manager.add_table(class_name="RoundTask", tablename="round_task", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Checkpoint", tablename="checkpoint", schema=None, columns=None
-    )
+    manager.add_table(class_name="Checkpoint", tablename="checkpoint", schema=None, columns=None)
 
     manager.add_table(
         class_name="NonconformanceEvent",

@@ -75,9 +75,7 @@ DESCRIPTION = "True"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="app", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="app", description=DESCRIPTION)
 
     manager.add_table(
         class_name="AlertDelivery",
@@ -86,9 +84,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Alert", tablename="alert", schema=None, columns=None
-    )
+    manager.add_table(class_name="Alert", tablename="alert", schema=None, columns=None)
 
     manager.add_table(
         class_name="AlertRecipient",

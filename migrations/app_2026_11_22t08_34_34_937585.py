@@ -77,9 +77,7 @@ DESCRIPTION = "roster and handover tables"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="app", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="app", description=DESCRIPTION)
 
     manager.add_table(
         class_name="RosterAssignment",
@@ -102,13 +100,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Handover", tablename="handover", schema=None, columns=None
-    )
+    manager.add_table(class_name="Handover", tablename="handover", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Holiday", tablename="holiday", schema=None, columns=None
-    )
+    manager.add_table(class_name="Holiday", tablename="holiday", schema=None, columns=None)
 
     manager.add_table(
         class_name="HandoverPin",

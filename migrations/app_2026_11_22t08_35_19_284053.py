@@ -117,9 +117,7 @@ DESCRIPTION = "requests, work orders and paid services"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="app", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="app", description=DESCRIPTION)
 
     manager.add_table(
         class_name="StoreMaterial",
@@ -128,9 +126,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="WorkOrder", tablename="work_order", schema=None, columns=None
-    )
+    manager.add_table(class_name="WorkOrder", tablename="work_order", schema=None, columns=None)
 
     manager.add_table(
         class_name="WorkOrderMaterial",
@@ -139,9 +135,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="WorkEvent", tablename="work_event", schema=None, columns=None
-    )
+    manager.add_table(class_name="WorkEvent", tablename="work_event", schema=None, columns=None)
 
     manager.add_table(
         class_name="ServiceRequest",
@@ -157,9 +151,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="PriceItem", tablename="price_item", schema=None, columns=None
-    )
+    manager.add_table(class_name="PriceItem", tablename="price_item", schema=None, columns=None)
 
     manager.add_table(
         class_name="WorkOrderCharge",

@@ -119,9 +119,7 @@ DESCRIPTION = "True"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="app", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="app", description=DESCRIPTION)
 
     manager.add_table(
         class_name="FollowupRecord",
@@ -130,13 +128,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Complaint", tablename="complaint", schema=None, columns=None
-    )
+    manager.add_table(class_name="Complaint", tablename="complaint", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="LeakTest", tablename="leak_test", schema=None, columns=None
-    )
+    manager.add_table(class_name="LeakTest", tablename="leak_test", schema=None, columns=None)
 
     manager.add_table(
         class_name="NoticeTopics",

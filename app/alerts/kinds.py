@@ -129,6 +129,22 @@ KINDS: dict[str, Kind] = {
         ladder=(LadderStep(RECIPIENTS, 0),),
         configurable=False,
     ),
+    # M7: engineering and security are told a unit is renovating under a permit.
+    "renovation_permit": Kind(
+        label=lazy("Renovation permit issued"),
+        needs_ack=False,
+        channels=("push", "inapp"),
+        ladder=(LadderStep("engineering_lead", 0), LadderStep("patrol", 0)),
+        configurable=False,
+    ),
+    # P6: a violation found on the renovation patrol goes to the supervisor.
+    "renovation_violation": Kind(
+        label=lazy("Renovation violation"),
+        needs_ack=False,
+        channels=("push", "inapp"),
+        ladder=(LadderStep("supervisor", 60),),
+        configurable=False,
+    ),
     "test": Kind(
         label=lazy("Test notification"),
         needs_ack=False,

@@ -7,6 +7,7 @@ from app.auth.tables import Staff
 from app.db import write_transaction
 from app.demo.convenience import seed_convenience_demo
 from app.demo.followups import seed_followups_demo
+from app.demo.movein import seed_movein_demo
 from app.demo.patrols import seed_patrol_demo
 from app.demo.roster import seed_roster_demo
 from app.demo.work import seed_work_demo
@@ -114,4 +115,5 @@ async def seed_demo() -> list[tuple[str, str, str]]:
             await seed_work_demo(office)
             await seed_followups_demo(office)
             await seed_convenience_demo(office)
+            await seed_movein_demo(office)
     return accounts

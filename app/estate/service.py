@@ -44,6 +44,7 @@ from app.estate.schemas import (
     SetActive,
     UnitSave,
 )
+from app.estate.states import add_file_document, set_unit_state, unit_state, units_in_state
 from app.i18n import lazy
 from app.sync import registry
 
@@ -64,6 +65,7 @@ __all__ = [
     "EDITORS",
     "MUTATIONS",
     "READERS",
+    "add_file_document",
     "draw_file_check",
     "file_checklist",
     "file_error_rate",
@@ -77,6 +79,9 @@ __all__ = [
     "parse_unit_ref",
     "save_file_checklist",
     "search_units",
+    "set_unit_state",
     "unit_key",
     "unit_options",
+    "unit_state",
+    "units_in_state",
 ]

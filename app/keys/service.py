@@ -341,3 +341,23 @@ async def save_key(staff: CurrentStaff, form: KeyForm, key_id: int | None = None
         raise RuleViolation("key_out", _("This key is out: record its return first."), field="active")
     check_found(await Key.update(values).where((Key.id == key_id) & (Key.office == staff.office_id)).returning(Key.id))
     return key_id
+
+
+# --- move-in (M3): the owner's keys of a unit handed over ----------------------------------------
+
+
+async def owner_keys_of_unit(office_id: int, unit_id: int) -> list[dict]:
+    """The owner's keys of a unit still kept in the register: id, code, name."""
+    return (
+        await Key.select(Key.id, Key.code, Key.name)
+        .where((Key.office == office_id) & (Key.unit == unit_id) & (Key.kind == "owner") & Key.active.eq(True))
+        .order_by(Key.code)
+    )
+
+
+async def hand_over_keys(office_id: int, unit_id: int, key_ids: list[int], note: str) -> None:
+    """M3: the owner signed for these keys: they leave the register (no longer kept)."""
+    if key_ids:
+        await Key.update({Key.active: False, Key.note: note[:200]}).where(
+            (Key.office == office_id) & (Key.unit == unit_id) & Key.id.is_in(key_ids)
+        )

@@ -28,6 +28,7 @@ ROUTE_KINDS: dict[str, str] = {
     "patrol": lazy("Patrol route"),
     "entrusted": lazy("Entrusted homes, outside"),
     "spot_check": lazy("Duty spot check"),
+    "renovation": lazy("Renovations in progress"),  # P6: generated from the permits (app.renovation)
 }
 TASK_REASONS: dict[str, str] = {
     "weekly": lazy("Weekly outside patrol"),

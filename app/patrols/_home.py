@@ -29,7 +29,7 @@ from app.patrols._setup import list_routes
 async def patrols_home(staff: CurrentStaff) -> dict:
     """What /patrols shows: routes, rounds not done (P5), my latest rounds, items to verify (P3)."""
     day = today(staff)
-    kinds = {"patrol", "entrusted"} | ({"spot_check"} if staff.role in SPOT_CHECKERS else set())
+    kinds = {"patrol", "entrusted", "renovation"} | ({"spot_check"} if staff.role in SPOT_CHECKERS else set())
     routes = await list_routes(staff.office_id, active_only=True, kinds=kinds)
     rounds = await rounds_of_day(staff.office_id, day, tz_of(staff))
     tasks = await open_tasks(staff.office_id, day - timedelta(days=6))

@@ -21,6 +21,7 @@ from app.patrols._common import (
     tz_of,
     when_it_happened,
 )
+from app.patrols._renovation import alert_violation
 from app.patrols.schemas import CheckpointVisit, FindingCreate, PatrolRoundFinish, PatrolRoundStart
 from app.patrols.tables import (
     CheckItem,
@@ -236,6 +237,8 @@ async def apply_finding(ctx: ApplyContext, m: FindingCreate) -> None:
             device_id=ctx.device_id,
         )
     )
+    if round_["kind"] == "renovation" and data.result == "fail":  # P6: the supervisor hears of it once
+        await alert_violation(ctx, m.id, checkpoint_id, label or note)
 
 
 async def apply_round_finish(ctx: ApplyContext, m: PatrolRoundFinish) -> None:

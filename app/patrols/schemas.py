@@ -15,7 +15,7 @@ Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
 Photos = Annotated[list[Sha256], msgspec.Meta(max_length=4)]
 Note = Annotated[str, msgspec.Meta(max_length=2000)]
 CheckpointCode = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
-RouteKind = Literal["patrol", "entrusted", "spot_check"]
+RouteKind = Literal["patrol", "entrusted", "spot_check", "renovation"]
 
 MAX_PHOTOS = 4
 

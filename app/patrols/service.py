@@ -32,6 +32,7 @@ from app.patrols._entrusted import ensure_weekly_tasks, request_rain_rounds, syn
 from app.patrols._home import home_sections, patrols_home
 from app.patrols._nc_reads import can_rectify, can_verify, get_nonconformance, inbox, open_nonconformances
 from app.patrols._nonconformances import apply_create, apply_rectify, apply_verify, default_deadline
+from app.patrols._renovation import renovation_route, renovation_units, sync_renovation_checkpoints, violations_at
 from app.patrols._review import review, rounds_not_done, rounds_of_day
 from app.patrols._round_reads import get_round, open_tasks, recent_rounds, round_as_document, spot_check_subjects
 from app.patrols._rounds import apply_finding, apply_round_finish, apply_round_start, apply_visit
@@ -109,6 +110,8 @@ __all__ = [
     "patrols_home",
     "qr_svg",
     "recent_rounds",
+    "renovation_route",
+    "renovation_units",
     "request_rain_rounds",
     "review",
     "round_as_document",
@@ -118,9 +121,11 @@ __all__ = [
     "set_deadline_days",
     "spot_check_subjects",
     "sync_entrusted_checkpoints",
+    "sync_renovation_checkpoints",
     "today",
     "tz_of",
     "update_checkpoint",
     "update_route",
+    "violations_at",
     "week_start",
 ]

@@ -1,0 +1,1 @@
+"""Renovation (装修, SPEC M4–M7, P6)."""
