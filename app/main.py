@@ -71,8 +71,8 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.movein.service import MUTATIONS as movein_mutations
     from app.passes.service import MUTATIONS as pass_mutations
     from app.patrols.service import MUTATIONS as patrol_mutations
-    from app.supervision.service import MUTATIONS as supervision_mutations
     from app.renovation.service import MUTATIONS as renovation_mutations
+    from app.supervision.service import MUTATIONS as supervision_mutations
     from app.work.service import MUTATIONS as work_mutations
 
     return (
