@@ -32,12 +32,15 @@ from app.followups.scheduler import start_scheduler, stop_scheduler
 from app.handover import routes as handover
 from app.home import routes as home
 from app.keys import routes as keys
+from app.notices import routes as notices
 from app.openapi import openapi_config
 from app.patrols import routes as patrols
 from app.patrols._weekly import start_weekly, stop_weekly
+from app.public import public_router
 from app.pwa import routes as pwa
 from app.reports import routes as reports
 from app.roster import routes as roster
+from app.surveys import routes as surveys
 from app.security import add_security_headers
 from app.settings import ROOT, Settings, get_settings
 from app.sync import registry
@@ -61,7 +64,9 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.followups.service import MUTATIONS as followup_mutations
     from app.handover.service import MUTATIONS as handover_mutations
     from app.keys.service import MUTATIONS as key_mutations
+    from app.notices.service import MUTATIONS as notice_mutations
     from app.patrols.service import MUTATIONS as patrol_mutations
+    from app.surveys.service import MUTATIONS as survey_mutations
     from app.work.service import MUTATIONS as work_mutations
 
     return (
@@ -76,6 +81,8 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *key_mutations,
         *fee_mutations,
         *estate_mutations,
+        *notice_mutations,
+        *survey_mutations,
     )
 
 
@@ -206,6 +213,9 @@ def create_app(
             *keys.ROUTES,
             *fees.ROUTES,
             *estate.ROUTES,
+            *notices.ROUTES,
+            *surveys.ROUTES,
+            public_router([*notices.PUBLIC_ROUTES, *surveys.PUBLIC_ROUTES]),
             *pwa.ROUTES,
             static,
         ],

@@ -51,6 +51,9 @@ NAV: tuple[NavItem, ...] = (
         frozenset({"frontdesk", "duty", "supervisor", "manager", "technician", "engineering_lead", "patrol"}),
         "estate",
     ),
+    # Notices and the notice board (app.notices, N1, Q1); the owner opinion survey (app.surveys, N2).
+    NavItem(lazy("Notices"), "/notices", frozenset({"frontdesk", "duty", "supervisor", "manager", "qa"}), "notices"),
+    NavItem(lazy("Survey"), "/surveys", frozenset({"frontdesk", "supervisor", "manager", "qa"}), "surveys"),
     NavItem(lazy("Figures"), "/reports", frozenset({"supervisor", "manager", "engineering_lead", "qa"}), "reports"),
     NavItem(lazy("Staff"), "/staff", frozenset({"supervisor"}), "staff"),
     NavItem(lazy("Alerts"), "/alerts", None, "alerts"),

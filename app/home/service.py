@@ -10,6 +10,7 @@ from app.duty import service as duty
 from app.followups import service as followups
 from app.handover import records as handover
 from app.keys import home as keys
+from app.notices import home as notices
 from app.patrols import service as patrols
 from app.roster import home as roster
 from app.work import service as work
@@ -27,6 +28,7 @@ async def today(staff: CurrentStaff) -> dict:
         sections.extend(await handover.home_sections(staff, now))
         sections.extend(await work.home_sections(staff, work.now()))  # C4, W4, W5, W8
     sections.extend(await followups.home_sections(staff, work.now()))  # F1–F6, C3
+    sections.extend(await notices.home_sections(staff, work.now()))  # N1: the notice board's next change
     sections[:0] = await keys.home_sections(staff, work.now())  # K2: keys out, overdue flagged
     sections[:0] = await alerts.home_sections(staff)  # open alerts first
     return {"now": now, "sections": sections}
