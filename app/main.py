@@ -40,9 +40,9 @@ from app.public import public_router
 from app.pwa import routes as pwa
 from app.reports import routes as reports
 from app.roster import routes as roster
-from app.surveys import routes as surveys
 from app.security import add_security_headers
 from app.settings import ROOT, Settings, get_settings
+from app.surveys import routes as surveys
 from app.sync import registry
 from app.sync import routes as sync
 from app.templating import install_filters
