@@ -26,7 +26,7 @@ from app.sync.registry import ApplyContext
 
 QUESTIONS: tuple[tuple[str, str], ...] = (
     ("service_centre", lazy("The service centre")),
-    ("repairs", lazy("Repairs")),
+    ("repairs", lazy("Repair service")),
     ("cleaning", lazy("Cleaning")),
     ("landscaping", lazy("Landscaping")),
     ("security", lazy("Security")),
@@ -58,7 +58,12 @@ async def apply_create(ctx: ApplyContext, m: SurveyCreate) -> None:
     office = ctx.staff.office_id
     if await Survey.exists().where((Survey.office == office) & (Survey.year == m.data.year)):
         raise RuleViolation("year_taken", _("This year's survey already exists."), field="year")
-    survey = Survey(office=office, year=m.data.year, title=m.data.title.strip(), created_by=ctx.staff.id)
+    await make_survey(office, ctx.staff.id, m.data.year, m.data.title.strip())
+
+
+async def make_survey(office: int, staff_id: int, year: int, title: str) -> int:
+    """The survey and an invitation (its own token) for every unit of the office's estate register."""
+    survey = Survey(office=office, year=year, title=title, created_by=staff_id)
     survey_id = (await Survey.insert(survey).returning(Survey.id))[0]["id"]
     invites = [
         SurveyInvite(
@@ -73,9 +78,10 @@ async def apply_create(ctx: ApplyContext, m: SurveyCreate) -> None:
     ]
     for start in range(0, len(invites), 500):
         await SurveyInvite.insert(*invites[start : start + 500])
+    return survey_id
 
 
-async def _record_answer(invite: dict, ratings: Any, channel: str, staff_id: int | None, at: datetime) -> bool:
+async def record_answer(invite: dict, ratings: Any, channel: str, staff_id: int | None, at: datetime) -> bool:
     """Mark the invitation answered (only if it was not) and keep the answer; False: answered before."""
     claimed = (
         await SurveyInvite.update({SurveyInvite.answered_at: at})
@@ -114,7 +120,7 @@ async def apply_paper_answer(ctx: ApplyContext, m: SurveyPaperAnswer) -> None:
     )
     if invite is None:
         raise RuleViolation("unit_not_found", _("That unit is not in this survey."), field="unit_id")
-    if not await _record_answer(invite, m.data, "paper", ctx.staff.id, ctx.received_at):
+    if not await record_answer(invite, m.data, "paper", ctx.staff.id, ctx.received_at):
         raise RuleViolation("already_answered", _("This unit has already answered the survey."), field="unit_id")
 
 
@@ -159,7 +165,7 @@ async def answer_online(token: str, ratings: Ratings) -> str:
         state, shown = await invitation(token)
         if state != "ok" or shown is None:
             return state
-        return "ok" if await _record_answer(shown["invite"], ratings, "online", None, now()) else "used"
+        return "ok" if await record_answer(shown["invite"], ratings, "online", None, now()) else "used"
 
 
 # --- reading ---------------------------------------------------------------------------------
