@@ -35,6 +35,8 @@ def wait_public_cached(page: Page, path: str, timeout: float = 30.0) -> None:
 def test_the_national_day_notice_published_printed_and_read_offline(browser, page, live_server):
     tag = uuid.uuid4().hex[:4]
     sign_in(page, "super_a")
+    assert "宣传栏下次更换" in page.locator("main").inner_text()  # the home section: the board's next change
+    shot(page, "00-home-board-section")
     page.goto("/notices")
     shot(page, "01-notices-index")
     page.get_by_role("link", name="节假日上班时间").click()
@@ -120,3 +122,8 @@ def test_a_survey_answered_through_its_qr_page_link(browser, page, live_server):
     assert count(after) == count(before) + 1
     assert "电梯维修很及时。" in page.locator("#svy-comments").inner_text()
     shot(page, "11-survey-results-after")
+    page.goto("/reports")
+    survey_row = page.locator("tr[data-figure='survey_satisfaction']").inner_text()
+    calls_row = page.locator("tr[data-figure='satisfaction']").inner_text()
+    assert "业主意见调查" in survey_row and "回访电话" in calls_row
+    page.locator("#figure-rates").screenshot(path=str(SHOTS / "12-reports-satisfaction.png"))
