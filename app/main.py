@@ -34,10 +34,12 @@ from app.handover import routes as handover
 from app.home import routes as home
 from app.keys import routes as keys
 from app.movein import routes as movein
+from app.notices import routes as notices
 from app.openapi import openapi_config
 from app.passes import routes as passes
 from app.patrols import routes as patrols
 from app.patrols._weekly import start_weekly, stop_weekly
+from app.public import public_router
 from app.pwa import routes as pwa
 from app.renovation import routes as renovation
 from app.reports import routes as reports
@@ -46,6 +48,7 @@ from app.security import add_security_headers
 from app.settings import ROOT, Settings, get_settings
 from app.supervision import routes as supervision
 from app.supervision.reminders import start_reminders, stop_reminders
+from app.surveys import routes as surveys
 from app.sync import registry
 from app.sync import routes as sync
 from app.templating import install_filters
@@ -69,10 +72,12 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.handover.service import MUTATIONS as handover_mutations
     from app.keys.service import MUTATIONS as key_mutations
     from app.movein.service import MUTATIONS as movein_mutations
+    from app.notices.service import MUTATIONS as notice_mutations
     from app.passes.service import MUTATIONS as pass_mutations
     from app.patrols.service import MUTATIONS as patrol_mutations
     from app.renovation.service import MUTATIONS as renovation_mutations
     from app.supervision.service import MUTATIONS as supervision_mutations
+    from app.surveys.service import MUTATIONS as survey_mutations
     from app.work.service import MUTATIONS as work_mutations
 
     return (
@@ -92,6 +97,8 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *movein_mutations,
         *renovation_mutations,
         *pass_mutations,
+        *notice_mutations,
+        *survey_mutations,
     )
 
 
@@ -227,6 +234,9 @@ def create_app(
             *movein.ROUTES,
             *renovation.ROUTES,
             *passes.ROUTES,
+            *notices.ROUTES,
+            *surveys.ROUTES,
+            public_router([*notices.PUBLIC_ROUTES, *surveys.PUBLIC_ROUTES]),
             *pwa.ROUTES,
             static,
         ],

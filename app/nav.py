@@ -59,6 +59,9 @@ NAV: tuple[NavItem, ...] = (
         frozenset({"frontdesk", "duty", "supervisor", "manager", "engineering_lead", "patrol", "qa"}),
         "renovation",
     ),
+    # Notices and the notice board (app.notices, N1, Q1); the owner opinion survey (app.surveys, N2).
+    NavItem(lazy("Notices"), "/notices", frozenset({"frontdesk", "duty", "supervisor", "manager", "qa"}), "notices"),
+    NavItem(lazy("Survey"), "/surveys", frozenset({"frontdesk", "supervisor", "manager", "qa"}), "surveys"),
     NavItem(lazy("Figures"), "/reports", frozenset({"supervisor", "manager", "engineering_lead", "qa"}), "reports"),
     # The supervisor's reports, storm mode, the daily review (app.supervision).
     NavItem(lazy("Reports to submit"), "/supervision", frozenset({"supervisor", "manager"}), "reports"),

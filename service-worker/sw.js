@@ -10,6 +10,7 @@ const VERSION = "__VERSION__";
 const SHELL_CACHE = `shell-${VERSION}`;
 const PRECACHE = __PRECACHE__;
 const PAGE_PREFIX = "pages-";
+const PUBLIC_CACHE = "public-pages"; // the public notice pages (app/public.py): no user, nothing personal
 const NETWORK_TIMEOUT_MS = 3000;
 
 self.addEventListener("install", (event) => {
@@ -28,6 +29,7 @@ self.addEventListener("message", (event) => {
   const message = event.data || {};
   if (message.type === "SKIP_WAITING") self.skipWaiting();
   if (message.type === "CACHE_PAGES") event.waitUntil(cachePages(message.user, message.urls || []));
+  if (message.type === "CACHE_PUBLIC") event.waitUntil(cachePublic(message.urls || []));
 });
 
 self.addEventListener("sync", (event) => {
@@ -41,6 +43,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/static/")) event.respondWith(staticAsset(request));
+  else if (request.mode === "navigate" && url.pathname.startsWith("/p/notices/")) event.respondWith(publicPage(request));
   else if (request.mode === "navigate") event.respondWith(page(request));
   // Everything else (API, htmx fragments) goes to the network untouched.
 });
@@ -105,5 +108,34 @@ async function cachePages(user, urls) {
         await cache.put(url, response);
       }
     } catch { /* offline: try next time */ }
+  }));
+}
+
+/** A public notice page: network first; offline, the copy last seen on this phone (no user involved). */
+async function publicPage(request) {
+  const network = fetch(request, { credentials: "omit" });
+  try {
+    const response = await withTimeout(network, NETWORK_TIMEOUT_MS);
+    if (response.ok && !response.redirected) await (await caches.open(PUBLIC_CACHE)).put(request, response.clone());
+    return response;
+  } catch {
+    const cached = await caches.match(request, { cacheName: PUBLIC_CACHE, ignoreVary: true });
+    if (cached) return cached;
+    try {
+      return await network;
+    } catch {
+      return (await caches.match("/offline", { cacheName: SHELL_CACHE })) || Response.error();
+    }
+  }
+}
+
+/** Keep public notice pages for reading offline (sent by /static/js/public.js on first visit). */
+async function cachePublic(urls) {
+  const cache = await caches.open(PUBLIC_CACHE);
+  await Promise.all(urls.filter((u) => new URL(u, self.location.origin).pathname.startsWith("/p/notices/")).map(async (url) => {
+    try {
+      const response = await fetch(url, { credentials: "omit" });
+      if (response.ok && !response.redirected) await cache.put(url, response);
+    } catch { /* offline: next time */ }
   }));
 }

@@ -41,7 +41,8 @@ def _bind_csrf(scope: Scope, send: Send, cookies: dict[str, str], token: str) ->
     return send_with_cookie
 
 
-_NO_SESSION_PREFIXES = ("/static/", "/sw.js", "/manifest.webmanifest", "/healthz", "/schema")
+# "/p/": the public pages (app.public) never read or set a staff session.
+_NO_SESSION_PREFIXES = ("/static/", "/sw.js", "/manifest.webmanifest", "/healthz", "/schema", "/p/")
 
 
 def session_middleware(app: ASGIApp) -> ASGIApp:

@@ -8,6 +8,7 @@ from app.db import write_transaction
 from app.demo.convenience import seed_convenience_demo
 from app.demo.followups import seed_followups_demo
 from app.demo.movein import seed_movein_demo
+from app.demo.notices import seed_notices_demo
 from app.demo.patrols import seed_patrol_demo
 from app.demo.roster import seed_roster_demo
 from app.demo.work import seed_work_demo
@@ -116,4 +117,5 @@ async def seed_demo() -> list[tuple[str, str, str]]:
             await seed_followups_demo(office)
             await seed_convenience_demo(office)
             await seed_movein_demo(office)
+            await seed_notices_demo(office, office_name)
     return accounts

@@ -11,6 +11,7 @@ from app.followups import service as followups
 from app.handover import records as handover
 from app.keys import home as keys
 from app.movein import home as movein
+from app.notices import home as notices
 from app.patrols import service as patrols
 from app.roster import home as roster
 from app.supervision import home as supervision
@@ -31,6 +32,7 @@ async def today(staff: CurrentStaff) -> dict:
     sections.extend(await followups.home_sections(staff, work.now()))  # F1–F6, C3
     sections[:0] = await supervision.home_sections(staff, work.now())  # G1–G3, P4, W8
     sections.extend(await movein.home_sections(staff, now.date()))  # M2: defects waiting for the developer
+    sections.extend(await notices.home_sections(staff, work.now()))  # N1: the notice board's next change
     sections[:0] = await keys.home_sections(staff, work.now())  # K2: keys out, overdue flagged
     sections[:0] = await alerts.home_sections(staff)  # open alerts first
     return {"now": now, "sections": sections}

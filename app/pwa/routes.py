@@ -30,6 +30,7 @@ SHELL_FILES = [
     "js/work.js",
     "js/signature.js",
     "js/movein.js",
+    "js/public.js",
     "vendor/htmx-4.0.1.min.js",
     "icons/icon-192.png",
     "icons/icon-512.png",

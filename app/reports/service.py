@@ -18,9 +18,11 @@ from app.followups.complaints import ANSWER_WITHIN
 from app.i18n import _
 from app.org.service import all_office_ids, list_offices
 from app.reports._exports import EXPORT_KINDS, export
+from app.surveys import service as surveys
 from app.work import service as work
 
 TARGETS = {"followup_rate": 100.0, "on_time": 98.0, "satisfaction": 95.0, "file_errors": 1.0}  # K1
+TARGETS["survey_satisfaction"] = TARGETS["satisfaction"]  # K1 from the owner survey (app.surveys), judged alike
 
 
 def meets(code: str, value: float | None) -> bool | None:
@@ -110,6 +112,7 @@ async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int 
     lapsed = len([c for c in open_complaints if c.id not in answered])
 
     files_wrong, files_checked = await _file_checks(offices, since, until)
+    survey = await surveys.satisfaction_figure(offices, until)  # K1: the owner survey beside the calls
     q = f"month={month}" + (f"&office={office}" if office else "")
     return {
         "month": month,
@@ -143,6 +146,17 @@ async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int 
                     "value": percent(satisfied, len(answers)),
                     "target": TARGETS["satisfaction"],
                     "href": f"/reports/satisfaction?{q}",
+                    "note": _("Source: the follow-up calls."),
+                },
+                {
+                    "code": "survey_satisfaction",
+                    "label": _("Satisfaction (owner survey)"),
+                    "note": _("Source: the latest owner opinion survey; ratings of 4 or 5 over all ratings."),
+                    "part": survey["part"],
+                    "whole": survey["whole"],
+                    "value": percent(survey["part"], survey["whole"]),
+                    "target": TARGETS["survey_satisfaction"],
+                    "href": "/surveys",
                 },
                 {
                     "code": "file_errors",
