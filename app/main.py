@@ -32,8 +32,8 @@ from app.followups.scheduler import start_scheduler, stop_scheduler
 from app.handover import routes as handover
 from app.home import routes as home
 from app.keys import routes as keys
-from app.passes import routes as passes
 from app.openapi import openapi_config
+from app.passes import routes as passes
 from app.patrols import routes as patrols
 from app.patrols._weekly import start_weekly, stop_weekly
 from app.pwa import routes as pwa
@@ -41,10 +41,13 @@ from app.reports import routes as reports
 from app.roster import routes as roster
 from app.security import add_security_headers
 from app.settings import ROOT, Settings, get_settings
+from app.slips import gate
+from app.slips import routes as slips
 from app.sync import registry
 from app.sync import routes as sync
 from app.templating import install_filters
 from app.validation import validation_middleware
+from app.visitors import routes as visitors
 from app.web import DEPENDENCIES, is_htmx, page
 from app.work import routes as work
 
@@ -64,6 +67,8 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.keys.service import MUTATIONS as key_mutations
     from app.passes.service import MUTATIONS as pass_mutations
     from app.patrols.service import MUTATIONS as patrol_mutations
+    from app.slips.service import MUTATIONS as slip_mutations
+    from app.visitors.service import MUTATIONS as visit_mutations
     from app.work.service import MUTATIONS as work_mutations
 
     return (
@@ -79,6 +84,8 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *fee_mutations,
         *estate_mutations,
         *pass_mutations,
+        *slip_mutations,
+        *visit_mutations,
     )
 
 
@@ -210,6 +217,9 @@ def create_app(
             *fees.ROUTES,
             *estate.ROUTES,
             *passes.ROUTES,
+            *slips.ROUTES,
+            *gate.ROUTES,
+            *visitors.ROUTES,
             *pwa.ROUTES,
             static,
         ],

@@ -34,7 +34,9 @@ from app.patrols.tables import (
 )
 from app.roster.tables import Holiday, LeaveRequest, RosterAssignment, RosterMonth
 from app.settings import ROOT
+from app.slips.tables import ReleaseSlip
 from app.sync.tables import AppliedMutation
+from app.visitors.tables import VisitorEntry
 from app.work.tables import (
     PriceItem,
     ServiceRequest,
@@ -109,5 +111,7 @@ APP_CONFIG = AppConfig(
         FileCheck,
         FileCheckItem,
         AccessPass,
+        ReleaseSlip,
+        VisitorEntry,
     ],
 )

@@ -29,6 +29,7 @@ SHELL_FILES = [
     "js/patrols.js",
     "js/work.js",
     "js/signature.js",
+    "js/gate.js",
     "vendor/htmx-4.0.1.min.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
