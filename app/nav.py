@@ -51,6 +51,10 @@ NAV: tuple[NavItem, ...] = (
         frozenset({"frontdesk", "duty", "supervisor", "manager", "technician", "engineering_lead", "patrol"}),
         "estate",
     ),
+    # The front desk's release slips (放行条), passes and visitors (app.slips, app.passes, app.visitors:
+    # R1, V1, V2); the gate guard's check of slips and passes, offline (app.slips.gate).
+    NavItem(lazy("Release slips"), "/slips", frozenset({"frontdesk", "duty", "supervisor", "manager", "qa"}), "slips"),
+    NavItem(lazy("Gate check"), "/gate", frozenset({"patrol"}), "gate"),
     NavItem(lazy("Figures"), "/reports", frozenset({"supervisor", "manager", "engineering_lead", "qa"}), "reports"),
     NavItem(lazy("Staff"), "/staff", frozenset({"supervisor"}), "staff"),
     NavItem(lazy("Alerts"), "/alerts", None, "alerts"),

@@ -6,6 +6,7 @@ from app.auth.passwords import hash_password
 from app.auth.tables import Staff
 from app.db import write_transaction
 from app.demo.followups import seed_followups_demo
+from app.demo.frontdesk import seed_frontdesk_demo
 from app.demo.patrols import seed_patrol_demo
 from app.demo.roster import seed_roster_demo
 from app.demo.work import seed_work_demo
@@ -112,4 +113,5 @@ async def seed_demo() -> list[tuple[str, str, str]]:
             await seed_roster_demo(office, key, password_hash, _SURNAME_PHONES.format(phone_no))
             await seed_work_demo(office)
             await seed_followups_demo(office)
+            await seed_frontdesk_demo(office)
     return accounts

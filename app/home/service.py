@@ -12,6 +12,7 @@ from app.handover import records as handover
 from app.keys import home as keys
 from app.patrols import service as patrols
 from app.roster import home as roster
+from app.slips import home as slips
 from app.work import service as work
 
 
@@ -28,5 +29,6 @@ async def today(staff: CurrentStaff) -> dict:
         sections.extend(await work.home_sections(staff, work.now()))  # C4, W4, W5, W8
     sections.extend(await followups.home_sections(staff, work.now()))  # F1–F6, C3
     sections[:0] = await keys.home_sections(staff, work.now())  # K2: keys out, overdue flagged
+    sections[:0] = await slips.home_sections(staff, now.date())  # R1: slips still to be released
     sections[:0] = await alerts.home_sections(staff)  # open alerts first
     return {"now": now, "sections": sections}
