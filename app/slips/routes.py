@@ -98,7 +98,8 @@ async def slip_issue(request: Request, staff: CurrentStaff, data: Form) -> Respo
     ident, form = mutation_id(data), issue_form(data)
 
     async def again(outcome: FormOutcome) -> Template:
-        unit = int(form["unit_id"]) if str(form.get("unit_id", "")).isdigit() else 0
+        raw = str(form.get("unit_id", ""))
+        unit = int(raw) if raw.isdigit() and int(raw) <= MAX_ID else 0  # a unit out of range: not found (404)
         return await _form_page(request, staff, unit, errors=outcome.errors, values=form, new_id=ident)
 
     return await submit_form(staff, SlipIssue, form, done=f"/slips/{ident}", again=again, mutation_id=ident)
