@@ -197,3 +197,44 @@ def test_a_visitor_in_and_out_is_recorded_offline(page, context, live_server):
     assert log.count(f"快递员{tag}") == 1
     entry = log.split(f"快递员{tag}")[1].split("</li>")[0]
     assert "已离开" in entry
+
+
+def test_a_slip_released_on_two_offline_phones_is_flagged_to_the_supervisor(browser, page, context, live_server):
+    """R1: two gate phones, both offline, release the same slip; after sync it is released once, the
+    second release shown on the slip and raised to the supervisor."""
+    tag = uuid.uuid4().hex[:6]
+    slip_id, number = issue_slip_at_the_desk(browser, live_server, tag)
+    other = desk_context(browser, live_server)
+    try:
+        second = other.new_page()
+        phones = [(page, context, "patrol_a"), (second, other, "duty_a")]
+        for phone, ctx, username in phones:
+            sign_in(phone, username)
+            wait_for_worker(phone)
+            phone.goto("/gate")
+            wait_ready(phone)
+            expect(phone.locator("#gate-status")).to_contain_text("数据更新于")
+            go_offline(phone, ctx)
+        for phone, _ctx, _username in phones:
+            check(phone, number)
+            card = phone.locator("#gate-result .gate-card")
+            for box in card.locator("input[type=checkbox]").all():
+                box.check()
+            phone.get_by_role("button", name="放行", exact=True).click()
+            expect(card).to_have_attribute("data-state", "refused")
+        for phone, ctx, _username in phones:
+            come_back(phone, ctx)
+    finally:
+        other.close()
+    desk = desk_context(browser, live_server)
+    try:
+        boss = desk.new_page()
+        sign_in(boss, "super_a")
+        boss.goto(f"/slips/{slip_id}")
+        expect(boss.locator("#double-release")).to_contain_text("重复放行")
+        assert boss.locator("#released").count() == 1
+        shot(boss, "slip-released-twice")
+        boss.goto("/alerts")
+        expect(boss.locator("main")).to_contain_text(f"放行条 {number} 被放行两次")
+    finally:
+        desk.close()
