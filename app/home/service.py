@@ -13,6 +13,7 @@ from app.keys import home as keys
 from app.patrols import service as patrols
 from app.roster import home as roster
 from app.slips import home as slips
+from app.visitors import home as visitors
 from app.work import service as work
 
 
@@ -30,5 +31,6 @@ async def today(staff: CurrentStaff) -> dict:
     sections.extend(await followups.home_sections(staff, work.now()))  # F1–F6, C3
     sections[:0] = await keys.home_sections(staff, work.now())  # K2: keys out, overdue flagged
     sections[:0] = await slips.home_sections(staff, now.date())  # R1: slips still to be released
+    sections[:0] = await visitors.home_sections(staff)  # V1: residents to call about their visitors
     sections[:0] = await alerts.home_sections(staff)  # open alerts first
     return {"now": now, "sections": sections}

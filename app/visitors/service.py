@@ -189,3 +189,15 @@ async def visitors_in(office_id: int) -> list[VisitView]:
     """Every visitor of the office still in (for the gate phone, offline)."""
     query = VisitorEntry.select(*_COLUMNS).where((VisitorEntry.office == office_id) & VisitorEntry.out_at.is_null())
     return [_view(r) for r in await query.order_by(VisitorEntry.in_at).limit(500)]
+
+
+async def calls_due(office_id: int) -> list[VisitView]:
+    """Visitors in for a unit whose resident is to be called and has not been yet (V1: the desk's prompt)."""
+    query = VisitorEntry.select(*_COLUMNS).where(
+        (VisitorEntry.office == office_id)
+        & VisitorEntry.out_at.is_null()
+        & VisitorEntry.notify.eq(True)
+        & (VisitorEntry.host_kind == "unit")
+        & VisitorEntry.resident_called_at.is_null()
+    )
+    return [_view(r) for r in await query.order_by(VisitorEntry.in_at).limit(50)]

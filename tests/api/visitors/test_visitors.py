@@ -70,6 +70,8 @@ async def test_a_unit_visit_prompts_the_desk_to_call_and_the_call_is_recorded(
         token = await login(desk, await make_staff(office["id"], "frontdesk"))
         listing = await desk.get("/visitors")
         assert "快递员小王" in listing.text and "请致电住户" in listing.text
+        home = await desk.get("/")
+        assert "访客到访：请致电住户" in home.text and "快递员小王" in home.text
         page = await desk.get(f"/visitors/{m['id']}")
         assert "13900000000" in page.text and 'id="called-form"' in page.text
         done = await desk.post(
@@ -77,6 +79,7 @@ async def test_a_unit_visit_prompts_the_desk_to_call_and_the_call_is_recorded(
         )
         assert done.status_code == 303
         assert "住户同意放行" in (await desk.get(f"/visitors/{m['id']}")).text
+        assert "访客到访：请致电住户" not in (await desk.get("/")).text
     row = await VisitorEntry.select().where(VisitorEntry.id == uuid.UUID(m["id"])).first()
     assert row["resident_called_at"] is not None and row["call_note"] == "住户同意放行"
 
