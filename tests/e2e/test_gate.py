@@ -197,6 +197,9 @@ def test_a_visitor_in_and_out_is_recorded_offline(page, context, live_server):
     assert log.count(f"快递员{tag}") == 1
     entry = log.split(f"快递员{tag}")[1].split("</li>")[0]
     assert "已离开" in entry
+    page.goto("/visitors")
+    wait_ready(page)
+    shot(page, "visitors-log")
 
 
 def test_a_slip_released_on_two_offline_phones_is_flagged_to_the_supervisor(browser, page, context, live_server):
