@@ -3,7 +3,7 @@
 // offline too; releases and visitors in/out go through the outbox (`submit`). What this phone did is kept
 // beside the data until a fresh copy from the server shows it.
 
-import { getMeta, setMeta } from "./idb.js";
+import { all, del, getMeta, setMeta } from "./idb.js";
 import { uuid } from "./outbox.js";
 import { submit } from "./submit.js";
 import { flash, translator } from "./ui.js";
@@ -33,6 +33,13 @@ function el(tag, attrs = {}, ...children) {
 }
 
 // --- the data ------------------------------------------------------------------------------------
+
+/** Another person's gate data on this phone (a shared phone, the last shift): not theirs to keep. */
+async function forgetOthers() {
+  for (const row of await all("meta")) {
+    if (/^gate(-local)?:/.test(row.key) && row.key !== DATA_KEY && row.key !== LOCAL_KEY) await del("meta", row.key);
+  }
+}
 
 async function refresh() {
   if (navigator.onLine) {
@@ -262,5 +269,5 @@ if (root) {
   document.body.addEventListener("outbox:synced", () => { if (navigator.onLine) refresh(); });
   window.addEventListener("online", () => refresh());
   setupScanner();
-  refresh();
+  forgetOthers().catch(() => {}).then(refresh);
 }
