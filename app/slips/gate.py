@@ -19,16 +19,26 @@ from app.visitors.service import visitors_in
 from app.web import page
 
 GATE = {"roles": GATE_ROLES}
+SLIP_KEYS = (
+    "id", "number", "unit_label", "person_name", "is_resident", "id_last4", "goods", "valid_on", "valid_until",
+    "released_at", "released_by", "cancelled_at", "cancel_reason", "state",
+)  # fmt: skip
+PASS_KEYS = (
+    "id", "number", "holder_name", "company", "id_last4", "valid_from", "valid_to", "withdrawn_at",
+    "withdrawn_reason", "unit_label", "state",
+)  # fmt: skip
+
+
+def _only(item: msgspec.Struct, keys: tuple[str, ...]) -> dict[str, Any]:
+    data = msgspec.to_builtins(item)
+    return {k: data[k] for k in keys}
 
 
 async def snapshot(staff: CurrentStaff) -> dict[str, Any]:
     """What the gate phone keeps: no phone numbers, IDs by their last 4 only."""
     day = today(staff.tz)
-    slips = [
-        {k: v for k, v in msgspec.to_builtins(s).items() if k not in ("confirm_phone", "confirm_name")}
-        for s in await gate_slips(staff.office_id, day)
-    ]
-    passes = msgspec.to_builtins(await gate_passes(staff.office_id, day))
+    slips = [_only(s, SLIP_KEYS) for s in await gate_slips(staff.office_id, day)]
+    passes = [_only(p, PASS_KEYS) for p in await gate_passes(staff.office_id, day)]
     visits = [
         msgspec.to_builtins(v) | {"department_label": str(DEPARTMENTS.get(v.department or "", ""))}
         for v in await visitors_in(staff.office_id)
