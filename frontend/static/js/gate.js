@@ -16,6 +16,7 @@ const LOCAL_KEY = `gate-local:${user}`;
 const KEEP_MS = 3 * 24 * 3600 * 1000;
 let data = null;
 let local = { releases: {}, ins: [], outs: {} };
+let loading = Promise.resolve();
 
 const tz = () => data?.time_zone || "Asia/Shanghai";
 const todayIso = () => new Intl.DateTimeFormat("en-CA", { timeZone: tz() }).format(new Date());
@@ -42,6 +43,9 @@ async function forgetOthers() {
 }
 
 async function refresh() {
+  if (!data) data = await getMeta(DATA_KEY); // the phone's copy first: checks work at once, offline too
+  local = (await getMeta(LOCAL_KEY)) || local;
+  showStatus();
   if (navigator.onLine) {
     try {
       const response = await fetch("/api/gate/snapshot", { credentials: "same-origin", headers: { Accept: "application/json" } });
@@ -51,9 +55,11 @@ async function refresh() {
       }
     } catch { /* no signal after all: the copy on the phone */ }
   }
-  if (!data) data = await getMeta(DATA_KEY);
-  local = (await getMeta(LOCAL_KEY)) || local;
   prune();
+  showStatus();
+}
+
+function showStatus() {
   const status = document.getElementById("gate-status");
   status.textContent = data ? t("as_of", { time: timeText(data.generated_at) }) : t("no_data");
   root.dataset.loaded = data ? "1" : "0";
@@ -151,8 +157,9 @@ function showPass(p) {
   document.getElementById("gate-result").replaceChildren(card);
 }
 
-function lookup(raw) {
+async function lookup(raw) {
   if (!raw.trim()) { flash(t("number_required"), "error"); return; }
+  if (!data) await loading; // typed before the gate data was read: wait for it
   const found = find(raw);
   if (!found) {
     document.getElementById("gate-result").replaceChildren(
@@ -266,8 +273,8 @@ if (root) {
     lookup(document.getElementById("gate-number").value);
   });
   document.getElementById("gate-visit").addEventListener("submit", (event) => { event.preventDefault(); visitIn(event.target); });
-  document.body.addEventListener("outbox:synced", () => { if (navigator.onLine) refresh(); });
-  window.addEventListener("online", () => refresh());
+  document.body.addEventListener("outbox:synced", () => { if (navigator.onLine) loading = refresh(); });
+  window.addEventListener("online", () => { loading = refresh(); });
   setupScanner();
-  forgetOthers().catch(() => {}).then(refresh);
+  loading = refresh().then(() => forgetOthers()).catch((error) => console.warn("gate", error));
 }
