@@ -46,6 +46,8 @@ from app.reports import routes as reports
 from app.roster import routes as roster
 from app.security import add_security_headers
 from app.settings import ROOT, Settings, get_settings
+from app.slips import gate
+from app.slips import routes as slips
 from app.supervision import routes as supervision
 from app.supervision.reminders import start_reminders, stop_reminders
 from app.surveys import routes as surveys
@@ -53,6 +55,7 @@ from app.sync import registry
 from app.sync import routes as sync
 from app.templating import install_filters
 from app.validation import validation_middleware
+from app.visitors import routes as visitors
 from app.web import DEPENDENCIES, is_htmx, page
 from app.work import routes as work
 
@@ -76,8 +79,10 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.passes.service import MUTATIONS as pass_mutations
     from app.patrols.service import MUTATIONS as patrol_mutations
     from app.renovation.service import MUTATIONS as renovation_mutations
+    from app.slips.service import MUTATIONS as slip_mutations
     from app.supervision.service import MUTATIONS as supervision_mutations
     from app.surveys.service import MUTATIONS as survey_mutations
+    from app.visitors.service import MUTATIONS as visit_mutations
     from app.work.service import MUTATIONS as work_mutations
 
     return (
@@ -99,6 +104,8 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *pass_mutations,
         *notice_mutations,
         *survey_mutations,
+        *slip_mutations,
+        *visit_mutations,
     )
 
 
@@ -237,6 +244,9 @@ def create_app(
             *notices.ROUTES,
             *surveys.ROUTES,
             public_router([*notices.PUBLIC_ROUTES, *surveys.PUBLIC_ROUTES]),
+            *slips.ROUTES,
+            *gate.ROUTES,
+            *visitors.ROUTES,
             *pwa.ROUTES,
             static,
         ],

@@ -62,6 +62,10 @@ NAV: tuple[NavItem, ...] = (
     # Notices and the notice board (app.notices, N1, Q1); the owner opinion survey (app.surveys, N2).
     NavItem(lazy("Notices"), "/notices", frozenset({"frontdesk", "duty", "supervisor", "manager", "qa"}), "notices"),
     NavItem(lazy("Survey"), "/surveys", frozenset({"frontdesk", "supervisor", "manager", "qa"}), "surveys"),
+    # The front desk's release slips (放行条), passes and visitors (app.slips, app.passes, app.visitors:
+    # R1, V1, V2); the gate guard's check of slips and passes, offline (app.slips.gate).
+    NavItem(lazy("Release slips"), "/slips", frozenset({"frontdesk", "duty", "supervisor", "manager", "qa"}), "slips"),
+    NavItem(lazy("Gate check"), "/gate", frozenset({"patrol"}), "gate"),
     NavItem(lazy("Figures"), "/reports", frozenset({"supervisor", "manager", "engineering_lead", "qa"}), "reports"),
     # The supervisor's reports, storm mode, the daily review (app.supervision).
     NavItem(lazy("Reports to submit"), "/supervision", frozenset({"supervisor", "manager"}), "reports"),

@@ -36,7 +36,9 @@ from app.patrols.tables import (
 from app.renovation.tables import Renovation, RenovationSettings
 from app.roster.tables import Holiday, LeaveRequest, RosterAssignment, RosterMonth
 from app.settings import ROOT
+from app.slips.tables import ReleaseSlip
 from app.sync.tables import AppliedMutation
+from app.visitors.tables import VisitorEntry
 from app.work.tables import (
     PriceItem,
     ServiceRequest,
@@ -118,5 +120,7 @@ APP_CONFIG = AppConfig(
         Renovation,
         RenovationSettings,
         AccessPass,
+        ReleaseSlip,
+        VisitorEntry,
     ],
 )

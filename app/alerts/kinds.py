@@ -145,6 +145,22 @@ KINDS: dict[str, Kind] = {
         ladder=(LadderStep("supervisor", 60),),
         configurable=False,
     ),
+    # R1: a release slip released on two phones (both offline): the supervisor finds out why.
+    "slip_double_release": Kind(
+        label=lazy("Release slip released twice"),
+        needs_ack=True,
+        channels=("push", "inapp"),
+        ladder=(LadderStep("supervisor", 60), LadderStep("manager", 60)),
+        configurable=False,
+    ),
+    # V1: a visitor for a department: its staff come to receive them.
+    "visitor_arrived": Kind(
+        label=lazy("A visitor for your department"),
+        needs_ack=False,
+        channels=("push", "inapp"),
+        ladder=(LadderStep(RECIPIENTS, 0),),
+        configurable=False,
+    ),
     "test": Kind(
         label=lazy("Test notification"),
         needs_ack=False,

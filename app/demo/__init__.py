@@ -7,6 +7,7 @@ from app.auth.tables import Staff
 from app.db import write_transaction
 from app.demo.convenience import seed_convenience_demo
 from app.demo.followups import seed_followups_demo
+from app.demo.frontdesk import seed_frontdesk_demo
 from app.demo.movein import seed_movein_demo
 from app.demo.notices import seed_notices_demo
 from app.demo.patrols import seed_patrol_demo
@@ -118,4 +119,5 @@ async def seed_demo() -> list[tuple[str, str, str]]:
             await seed_convenience_demo(office)
             await seed_movein_demo(office)
             await seed_notices_demo(office, office_name)
+            await seed_frontdesk_demo(office)
     return accounts

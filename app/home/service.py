@@ -14,7 +14,9 @@ from app.movein import home as movein
 from app.notices import home as notices
 from app.patrols import service as patrols
 from app.roster import home as roster
+from app.slips import home as slips
 from app.supervision import home as supervision
+from app.visitors import home as visitors
 from app.work import service as work
 
 
@@ -34,5 +36,7 @@ async def today(staff: CurrentStaff) -> dict:
     sections.extend(await movein.home_sections(staff, now.date()))  # M2: defects waiting for the developer
     sections.extend(await notices.home_sections(staff, work.now()))  # N1: the notice board's next change
     sections[:0] = await keys.home_sections(staff, work.now())  # K2: keys out, overdue flagged
+    sections[:0] = await slips.home_sections(staff, now.date())  # R1: slips still to be released
+    sections[:0] = await visitors.home_sections(staff)  # V1: residents to call about their visitors
     sections[:0] = await alerts.home_sections(staff)  # open alerts first
     return {"now": now, "sections": sections}

@@ -91,9 +91,16 @@ async def _pass_page(
     extra.setdefault("errors", {})
     extra.setdefault("values", {})
     return page(
-        request, "passes/pass.html", p=p, qr=qr_svg(p.number), can_withdraw=can_withdraw,
-        id_kinds=service.ID_KINDS, new_id=str(uuid.uuid4()), **context, **extra,
-    )  # fmt: skip
+        request,
+        "passes/pass.html",
+        p=p,
+        qr=qr_svg(p.number),
+        can_withdraw=can_withdraw,
+        id_kinds=service.ID_KINDS,
+        new_id=str(uuid.uuid4()),
+        **context,
+        **extra,
+    )
 
 
 @get("/passes/{pass_id:uuid}", opt=READERS)

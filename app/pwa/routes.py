@@ -31,6 +31,7 @@ SHELL_FILES = [
     "js/signature.js",
     "js/movein.js",
     "js/public.js",
+    "js/gate.js",
     "vendor/htmx-4.0.1.min.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
