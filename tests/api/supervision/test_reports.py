@@ -226,6 +226,7 @@ async def test_g2_a_report_for_a_month_that_does_not_exist_is_a_clear_chinese_pa
     answer = await client.get(url)
     assert answer.status_code in (404, 422), (answer.status_code, answer.text[:300])
     assert answer.headers["content-type"].startswith("text/html")
-    assert any(m in answer.text for m in ("不是有效的日期或月份", "这份报告的期间不正确", "没有这种报告")), answer.text[-900:]
+    said = ("不是有效的日期或月份", "这份报告的期间不正确", "没有这种报告")
+    assert any(m in answer.text for m in said), answer.text[-900:]
     posted = await client.post(url + "/save", data={"title": "t", "body": "b", "_csrf_token": boss["token"]})
     assert 400 <= posted.status_code < 500, posted.text[:300]
