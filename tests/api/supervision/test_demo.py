@@ -3,8 +3,8 @@ with figures of the weeks before (repairs, complaints, follow-ups), not zeros; s
 
 from __future__ import annotations
 
-import time
 import re
+import time
 
 from app.clock import now as clock_now
 from app.clock import zone
