@@ -96,6 +96,7 @@ def test_g3_the_duty_managers_arrival_tapped_offline_syncs_once_with_the_time_of
     page.locator("#pending-arrival li").first.wait_for()
     tapped_to = datetime.now(UTC)
     assert pending_count(page) == 1
+    assert "值班经理到场" in page.locator("#pending-arrival").inner_text()  # named in words, not a code
     snap(page, "07-arrival-tapped-offline")
     time.sleep(4)  # still no signal: the sync comes seconds later
     back_online = datetime.now(UTC)
