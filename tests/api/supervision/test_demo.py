@@ -16,6 +16,7 @@ async def test_g1_g2_the_demo_drafts_of_last_week_and_last_month_have_figures(cl
     if not await demo_exists():
         started = time.monotonic()
         await seed_demo()
+        print(f"demo seeded in {time.monotonic() - started:.2f} s")
         assert time.monotonic() - started < 30  # the whole demo, both offices
     await login(client, {"username": "super_a", "password": DEMO_PASSWORD})
     staff = (await client.get("/api/session")).json()
