@@ -175,7 +175,8 @@ def _forbidden(request: Request, exc: Exception) -> Response:
 
 
 def _not_found(request: Request, exc: Exception) -> Response:
-    return _error(request, 404, "not_found", i18n._("Not found, or not in your office."))
+    said = exc.args[0] if isinstance(exc, NotFound) and exc.args and isinstance(exc.args[0], str) else ""
+    return _error(request, 404, "not_found", said or i18n._("Not found, or not in your office."))
 
 
 def _rule_violation(request: Request, exc: RuleViolation) -> Response:

@@ -89,7 +89,8 @@ def check_path_params(params: dict[str, Any]) -> None:
             try:
                 check_calendar_value(name, value)
             except BadInput as exc:  # a month that does not exist is a page that does not exist
-                raise NotFound() from exc
+                said = _("There is no such page: %(value)s is not a real date or month.", value=value[:20])
+                raise NotFound(said) from exc
 
 
 def _text(raw: bytes, what: str) -> str:

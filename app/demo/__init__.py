@@ -12,6 +12,7 @@ from app.demo.movein import seed_movein_demo
 from app.demo.notices import seed_notices_demo
 from app.demo.patrols import seed_patrol_demo
 from app.demo.roster import seed_roster_demo
+from app.demo.supervision import seed_supervision_demo
 from app.demo.work import seed_work_demo
 from app.org.service import DEFAULT_INVENTORY, DEFAULT_SHIFTS
 from app.org.tables import Building, Company, Office, Resident, Unit
@@ -116,6 +117,7 @@ async def seed_demo() -> list[tuple[str, str, str]]:
             await seed_roster_demo(office, key, password_hash, _SURNAME_PHONES.format(phone_no))
             await seed_work_demo(office)
             await seed_followups_demo(office)
+            await seed_supervision_demo(office)
             await seed_convenience_demo(office)
             await seed_movein_demo(office)
             await seed_notices_demo(office, office_name)

@@ -105,7 +105,7 @@ async def apply_night_records(ctx: ApplyContext, m: NightRecordsCollected) -> No
             day=local(happened, staff.tz).date(),  # type: ignore[union-attr]
             collected_at=happened,
             collected_by=staff.id,
-            entries=m.data.entries,
+            entries=m.data.entries or 0,
             note=m.data.note.strip(),
         )
     )

@@ -25,6 +25,7 @@ from app.supervision.schemas import (
     StormOff,
     StormOn,
 )
+from app.sync import registry
 from app.sync.forms import FormOutcome, submit_form
 from app.web import page
 
@@ -38,6 +39,11 @@ STORM_WRITERS = {"roles": _storm.SWITCHERS | {"duty", "dept_head", "engineering_
 CALLS = {"roles": _calls.CALLERS | set(_calls.CALLEE_ROLES)}
 
 
+def _labels() -> dict[str, str]:
+    """The names of this domain's changes, for the list of those waiting to sync on the phone."""
+    return {k: v for k, v in registry.labels().items() if k.startswith("supervision.")}
+
+
 async def _storm_page(request: Request, staff: CurrentStaff, **extra: Any) -> Template:
     now = clock.now()
     on = await _storm.active_storm(staff.office_id)
@@ -45,6 +51,7 @@ async def _storm_page(request: Request, staff: CurrentStaff, **extra: Any) -> Te
     return page(
         request,
         "supervision/storm.html",
+        type_labels=_labels(),
         storm=_storm.decorate(on, staff, now) if on else None,
         past=[_storm.decorate(s, staff, now) for s in await _storm.storms(staff) if s["ended_at"]],
         calls=await _calls.calls(staff, storm_id=on["id"]) if on else [],
@@ -98,6 +105,7 @@ async def _calls_page(request: Request, staff: CurrentStaff, **extra: Any) -> Te
     return page(
         request,
         "supervision/calls.html",
+        type_labels=_labels(),
         calls=await _calls.calls(staff),
         callees=await _calls.callees(staff.office_id),
         can_call=staff.role in _calls.CALLERS,
@@ -139,6 +147,7 @@ async def _night_page(request: Request, staff: CurrentStaff, **extra: Any) -> Te
     return page(
         request,
         "supervision/night.html",
+        type_labels=_labels(),
         rows=rows,
         met=_daily.night_records_met(len(rows)),
         needed=_daily.NIGHT_COLLECTIONS_A_DAY,
@@ -165,7 +174,8 @@ async def night_record(request: Request, staff: CurrentStaff, data: Form) -> Res
 
 async def _explain_page(request: Request, staff: CurrentStaff, **extra: Any) -> Template:
     orders = await _daily.stuck_repairs(staff)
-    return page(request, "supervision/explained.html", orders=orders, how=list(_daily.HOW.items()), **extra)
+    how = list(_daily.HOW.items())
+    return page(request, "supervision/explained.html", orders=orders, how=how, type_labels=_labels(), **extra)
 
 
 @get("/supervision/explained", opt={"roles": _daily.EXPLAINERS | {"qa"}})

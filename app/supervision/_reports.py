@@ -176,7 +176,7 @@ async def report_page(staff: CurrentStaff, kind: str, period: str, now: datetime
     """One report: the saved one, or a fresh draft from the figures; its deadline and status."""
     check_reader(staff)
     if kind not in deadlines.KINDS:
-        raise RuleViolation("bad_kind", _("This report's period is not valid."), field="period")
+        raise RuleViolation("bad_kind", _("There is no such report."), field="kind")
     row = await _saved(staff.office_id, kind, period)
     if row is None:
         title, body, figures = await draft(staff, kind, period, now)

@@ -110,7 +110,7 @@ class ReviewDone(Mutation, tag="supervision.review_done"):
 
 
 class NightRecordsData(msgspec.Struct, forbid_unknown_fields=True):
-    entries: Annotated[int, msgspec.Meta(ge=0, le=500)] = 0
+    entries: Annotated[int, msgspec.Meta(ge=0, le=500)] | None = None  # left empty on the phone: null
     note: Annotated[str, msgspec.Meta(max_length=200)] = ""
 
 

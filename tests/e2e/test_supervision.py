@@ -5,13 +5,15 @@ storm mode on and a staff member's phone shows the stand-by alert; switched off 
 from __future__ import annotations
 
 import re
+import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import PHONE, sign_in
+from tests.e2e.conftest import PHONE, pending_count, sign_in, wait_for_worker, wait_ready
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path("/tmp/shots/reports")
@@ -73,3 +75,45 @@ def test_g3_storm_mode_switched_on_a_staff_phone_sees_the_stand_by_alert(browser
     page.get_by_text("防汛防台未启动").or_(page.locator("#storm-on-form")).first.wait_for()
     assert "树木倒伏2棵已清理" in page.locator("main").inner_text()
     snap(page, "06-storm-off")
+
+
+def test_g3_the_duty_managers_arrival_tapped_offline_syncs_once_with_the_time_of_the_tap(page: Page, context):
+    """G3 offline: on site with no signal, the arrival tap is kept on the phone and sent once when the
+    signal is back; the time recorded is the tap's (against the 30-minute limit), not the sync's."""
+    sign_in(page, "manager_a")
+    wait_for_worker(page)
+    page.goto("/supervision/storm")
+    wait_ready(page)
+    page.get_by_label("灾害类型").select_option("rainstorm")
+    page.locator("#f-duty_manager_id").select_option(index=1)
+    page.locator("#storm-on-form button[type=submit]").click()
+    page.locator("#arrived-form").wait_for()
+    wait_ready(page)
+    context.set_offline(True)
+    page.wait_for_function("!navigator.onLine")
+    tapped_from = datetime.now(UTC)
+    page.locator("#arrived-form button").click()
+    page.locator("#pending-arrival li").first.wait_for()
+    tapped_to = datetime.now(UTC)
+    assert pending_count(page) == 1
+    assert "值班经理到场" in page.locator("#pending-arrival").inner_text()  # named in words, not a code
+    snap(page, "07-arrival-tapped-offline")
+    time.sleep(4)  # still no signal: the sync comes seconds later
+    back_online = datetime.now(UTC)
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("document.body.dataset.pending === '0'", timeout=30_000)
+    arrival = page.locator("#storm-arrival time")
+    arrival.wait_for()
+    arrived = datetime.fromisoformat(arrival.get_attribute("datetime"))
+    assert tapped_from - timedelta(seconds=1) <= arrived <= tapped_to + timedelta(seconds=1) < back_online
+    assert "30 分钟内" in page.locator("#storm-arrival").inner_text()
+    snap(page, "08-arrival-synced")
+    page.goto("/outbox")
+    wait_ready(page)
+    assert page.locator("li.pending-item").count() == 0 and pending_count(page) == 0  # nothing refused or left
+    page.goto("/supervision/storm")
+    assert page.locator("#storm-arrival time").count() == 1 and page.locator("#arrived-form").count() == 0
+    page.get_by_label("总结：经过、损失、采取的措施").fill("地下车库积水已排干")
+    page.locator("#storm-off-form button[type=submit]").click()
+    page.locator("#storm-on-form").wait_for()

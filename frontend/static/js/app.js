@@ -63,12 +63,13 @@ async function showPending() {
 
 // --- pending entries shown on the pages that made them ---------------------------------------
 
-// On the outbox page: what each kind of change is called, from the server (app.sync.registry).
+// What each kind of change is called, from the server (app.sync.registry): on the outbox page, and on
+// pages whose changes carry no text of their own (a tap).
 const TYPE_LABELS = JSON.parse(document.getElementById("mutation-labels")?.textContent || "{}");
 
 function summary(entry) {
   const d = entry.data || {};
-  return entry.label || d.text || d.note || d.description || entry.type;
+  return entry.label || d.text || d.note || d.description || TYPE_LABELS[entry.type] || entry.type;
 }
 
 function pendingItem(entry, { controls = false } = {}) {

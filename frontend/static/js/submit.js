@@ -77,6 +77,7 @@ function formData(form) {
     let value = typeof element.value === "string" ? element.value.trim() : element.value;
     if (element.hasAttribute("data-int")) value = value === "" ? null : Number.parseInt(value, 10);
     else if (element.hasAttribute("data-nullable") && value === "") value = null;
+    else if (element.hasAttribute("data-bool")) value = value === "true" || value === "on";
     data[element.name] = value;
   }
   return data;

@@ -120,3 +120,20 @@ async def test_s4_bad_input_answered_beside_the_field(client, office, make_staff
         {"booking_id": "00000000-0000-0000-0000-000000000000", "method": "iou", "receipt_no": "1"},
     )
     assert bad_method["status"] == "rejected"
+
+
+async def test_s4_the_front_desk_intake_leads_to_the_convenience_flow(client, office, make_staff, login, new_client):
+    """S4 and the paid-service intake: one entry point — the new-request page links to agreeing a
+    convenience service, and the link lands on the agree form; a technician sees no such link."""
+    token = await login(client, await make_staff(office["id"], "supervisor"))
+    await add_item(client, token)
+    async with new_client() as desk:
+        await login(desk, await make_staff(office["id"], "frontdesk"))
+        intake = await desk.get("/work/requests/new")
+        assert intake.status_code == 200 and 'href="/convenience#agree-form"' in intake.text
+        assert "到便民服务与住户确认" in intake.text
+        landing = await desk.get("/convenience")
+        assert 'id="agree-form"' in landing.text and "家电清洗" in landing.text
+    async with new_client() as lead:
+        await login(lead, await make_staff(office["id"], "engineering_lead"))
+        assert 'href="/convenience#agree-form"' not in (await lead.get("/work/requests/new")).text

@@ -204,3 +204,29 @@ async def test_g2_an_incident_report_submitted_after_the_next_day_is_marked_late
     assert result["results"][0]["status"] == "applied"
     row = await SupervisionReport.select().where(SupervisionReport.period == period).first()
     assert row["late"] is True and row["kind"] == "incident"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/supervision/reports/month_report/2026-13",
+        "/supervision/reports/month_plan/2026-13",
+        "/supervision/reports/month_report/2026-00",
+        "/supervision/reports/month_report/1999-12",
+        "/supervision/reports/month_report/2026-1x",
+        "/supervision/reports/month_report/2026-012",
+        "/supervision/reports/weekly/2026-02-30",
+        "/supervision/reports/weekly/bogus",
+        "/supervision/reports/incident/2026-12-01:not-a-uuid",
+        "/supervision/reports/yearly/2026-12",
+    ],
+)
+async def test_g2_a_report_for_a_month_that_does_not_exist_is_a_clear_chinese_page_never_a_500(client, boss, url):
+    """G2: month 13 (or 00, or a day that is not) is answered with a 4xx page saying why, in Chinese."""
+    answer = await client.get(url)
+    assert answer.status_code in (404, 422), (answer.status_code, answer.text[:300])
+    assert answer.headers["content-type"].startswith("text/html")
+    said = ("不是有效的日期或月份", "这份报告的期间不正确", "没有这种报告")
+    assert any(m in answer.text for m in said), answer.text[-900:]
+    posted = await client.post(url + "/save", data={"title": "t", "body": "b", "_csrf_token": boss["token"]})
+    assert 400 <= posted.status_code < 500, posted.text[:300]
