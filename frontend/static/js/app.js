@@ -334,6 +334,12 @@ document.addEventListener("click", (event) => {
   else if (target.matches("[data-print]")) window.print();
   else if (target.id === "sync-now") flush({ force: true });
 });
+// A field marked data-autosubmit sends its (GET) form when changed: the day pickers of the duty log
+// and the patrol review (the CSP allows no inline onchange handler).
+document.addEventListener("change", (event) => {
+  const field = event.target.closest?.("[data-autosubmit]");
+  if (field && field.form) field.form.submit();
+});
 document.addEventListener("input", (event) => {
   const form = event.target.closest?.("form[data-mutation]");
   if (form) saveDraft(form);
