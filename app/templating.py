@@ -1,4 +1,4 @@
-"""Jinja filters for dates and times in the office's time zone."""
+"""Jinja filters for dates and times in the office's time zone, and the static files' URLs."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment
 
 from app.clock import local, zone
+from app.pwa.assets import assets
 
 
 def _hm(value: datetime | None) -> str:
@@ -27,5 +28,11 @@ def install_filters(env: Environment) -> None:
     env.filters["hm"] = _hm
     env.filters["local"] = _local
     env.filters["iso"] = _iso
+    # tojson keeps Chinese as UTF-8 (3 bytes a character, not a 6-byte \uXXXX escape); <, >, & and '
+    # are still escaped by Jinja's htmlsafe dumps, so the JSON stays safe inside HTML.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    # Static files by their fingerprinted URLs (app.pwa.assets): {{ static("js/app.js") }}
+    env.globals["static"] = lambda name: assets().url(name)
+    env.globals["module_preloads"] = lambda name: assets().preloads(name)
     env.filters["ymd"] = lambda v: v.strftime("%Y-%m-%d") if v else ""
     env.filters["ymdhm"] = lambda v: v.strftime("%Y-%m-%d %H:%M") if v else ""

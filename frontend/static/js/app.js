@@ -3,8 +3,11 @@
 
 import { entries, flush, onOutboxEvent, pendingCount, resend, discard, oldestPendingAge } from "./outbox.js";
 import { get, setMeta } from "./idb.js";
-import { announce, submit } from "./submit.js";
 import { t } from "./ui.js";
+
+// The form sender (and its photo handling) is loaded when first needed: the sign-in page never needs it,
+// so a first visit stays small. The service worker precaches it like every shell file.
+const sender = () => import("./submit.js");
 
 const user = document.body.dataset.user || "";
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
@@ -235,7 +238,7 @@ async function submitMutation(event) {
   if (!form) return;
   event.preventDefault();
   if (!form.reportValidity()) return;
-  if (!(await submit(form))) return;
+  if (!(await (await sender()).submit(form))) return;
   localStorage.removeItem(draftKey(form));
   for (const element of form.elements) {
     if (element.tagName === "TEXTAREA" || (element.tagName === "INPUT" && element.type === "text")) element.value = "";
@@ -348,7 +351,7 @@ document.addEventListener("input", (event) => {
 onOutboxEvent(async (event) => {
   await showPending();
   if (event.type === "synced") document.body.dispatchEvent(new CustomEvent("outbox:synced", { bubbles: true }));
-  if (event.type === "rejected") announce("refused", event.error ? { error: event.error } : null);
+  if (event.type === "rejected") (await sender()).announce("refused", event.error ? { error: event.error } : null);
   if (event.type === "auth") banner("auth-banner", t("sign_in_again"), { label: t("sign_in"), run: () => { location.href = "/login?next=" + encodeURIComponent(location.pathname); } });
 });
 window.addEventListener("online", () => { showNetwork(); flush({ force: true }); });

@@ -65,5 +65,5 @@ def test_templates_have_no_inline_script_code():
 
 def test_templates_have_no_inline_event_handlers():
     """No `onchange=…` and the like: the CSP allows none (pages wire their controls in their scripts)."""
-    found = {str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html") if _HANDLER.search(path.read_text())}
+    found = {str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html") if _HANDLER.search(p.read_text())}
     assert found == set()
