@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+from litestar.exceptions import HTTPException
 
 from app.clock import local, zone
 from app.pwa.assets import assets
@@ -24,6 +26,21 @@ def _local(value: datetime | None, tz: str | ZoneInfo) -> datetime | None:
     return local(value, tz if isinstance(tz, ZoneInfo) else zone(tz))
 
 
+@pass_context
+def _may_open(context: Context, href: str) -> bool:
+    """Whether the signed-in person may open this page (a GET route's `roles`, as the guard checks them):
+    `{% if may_open("/handover") %}<a href="/handover">…{% endif %}` — a link shown is a link allowed."""
+    request, staff = context.get("request"), context.get("staff")
+    if request is None or staff is None:
+        return False
+    try:
+        handler = request.app.asgi_router.handle_routing(href.split("?", 1)[0].split("#", 1)[0], "GET")[1]
+    except HTTPException:  # not found, or no GET there
+        return False
+    roles = handler.opt.get("roles")
+    return roles is None or staff.role in roles
+
+
 def install_filters(env: Environment) -> None:
     env.filters["hm"] = _hm
     env.filters["local"] = _local
@@ -34,5 +51,6 @@ def install_filters(env: Environment) -> None:
     # Static files by their fingerprinted URLs (app.pwa.assets): {{ static("js/app.js") }}
     env.globals["static"] = lambda name: assets().url(name)
     env.globals["module_preloads"] = lambda name: assets().preloads(name)
+    env.globals["may_open"] = _may_open
     env.filters["ymd"] = lambda v: v.strftime("%Y-%m-%d") if v else ""
     env.filters["ymdhm"] = lambda v: v.strftime("%Y-%m-%d %H:%M") if v else ""
