@@ -7,13 +7,13 @@ import hashlib
 import json
 
 from litestar import HttpMethod, Request, get, route
+from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from app.pwa.assets import assets, static_response
 from app.settings import ROOT, get_settings
 from app.web import page
 
-STATIC = ROOT / "frontend" / "static"
 SW_DIR = ROOT / "service-worker"
 # The app shell: precached at install, so every page works offline from the first visit.
 SHELL_FILES = [
@@ -68,7 +68,7 @@ def service_worker_source() -> str:
     opt={"public": True, "no_compression": True, "exclude_from_csrf": True},  # no cookie on cached files
     include_in_schema=False,
 )
-async def static_file(request: Request, path: str) -> Response:
+async def static_file(request: Request, path: FromPath[str]) -> Response:
     """A static file: fingerprinted URLs cached for a year, plain ones revalidated; ETag and 304s; gzip."""
     return static_response(path.lstrip("/"), request.method, request.headers)
 
