@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, MediaType, Request, Response
@@ -13,7 +12,6 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Permissio
 from litestar.exceptions import NotFoundException as HTTPNotFound
 from litestar.logging import LoggingConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from app import i18n
@@ -213,13 +211,6 @@ def create_app(
     registry.install(mutation_kinds())
     _install_hooks()
     worker = (settings.alerts_worker and manage_pool) if alerts_worker is None else alerts_worker
-    static = create_static_files_router(
-        path="/static",
-        directories=[Path(ROOT / "frontend" / "static")],
-        opt={"public": True},
-        include_in_schema=False,
-        cache_control=None,
-    )
     return Litestar(
         route_handlers=[
             *home.ROUTES,
@@ -248,8 +239,7 @@ def create_app(
             *slips.ROUTES,
             *gate.ROUTES,
             *visitors.ROUTES,
-            *pwa.ROUTES,
-            static,
+            *pwa.ROUTES,  # /static/ included (fingerprinted URLs, app.pwa.assets)
         ],
         guards=[staff_guard],
         dependencies=DEPENDENCIES,

@@ -8,7 +8,8 @@ import "/static/js/alerts-sw.js"; // push and notificationclick: alerts (docs/al
 
 const VERSION = "__VERSION__";
 const SHELL_CACHE = `shell-${VERSION}`;
-const PRECACHE = __PRECACHE__;
+const PRECACHE = __PRECACHE__; // the fingerprinted URLs of the shell (app.pwa.assets)
+const ASSETS = __ASSETS__; // plain name → fingerprinted URL, e.g. /static/js/app.js → /static/js/app.<hash>.js
 const PAGE_PREFIX = "pages-";
 const PUBLIC_CACHE = "public-pages"; // the public notice pages (app/public.py): no user, nothing personal
 const NETWORK_TIMEOUT_MS = 3000;
@@ -48,10 +49,25 @@ self.addEventListener("fetch", (event) => {
   // Everything else (API, htmx fragments) goes to the network untouched.
 });
 
-/** Shell files: cache first (they are versioned by the worker), network for the rest. */
+/** The shell's current URL for a plain name or another version's fingerprinted URL, if it is in the shell. */
+function currentUrl(pathname) {
+  const plain = pathname.replace(/\.[0-9a-f]{10}(\.[A-Za-z0-9]+)$/, "$1");
+  return ASSETS[pathname] || ASSETS[plain] || null;
+}
+
+/** Shell files: cache first (their URLs carry their content's hash), then the network; offline, a plain
+ * name or another version's URL (a page cached before an update) gets this version's file. */
 async function staticAsset(request) {
   const cached = await caches.match(request, { cacheName: SHELL_CACHE });
-  return cached || fetch(request);
+  if (cached) return cached;
+  const current = currentUrl(new URL(request.url).pathname);
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const fallback = current && (await caches.match(current, { cacheName: SHELL_CACHE }));
+    if (fallback) return fallback;
+    throw error;
+  }
 }
 
 function withTimeout(promise, ms) {

@@ -52,7 +52,7 @@ async def patrols_home(staff: CurrentStaff) -> dict:
         "kinds": ROUTE_KINDS,
         "cache_pages": [
             "/patrols",
-            *(f"/patrols/routes/{r['id']}/walk" for r in routes),
+            *(f"/patrols/routes/{r['id']}/walk" for r in routes if staff.role in WALKERS),
             *(f"/patrols/nc/{n['id']}" for n in to_verify),
             "/outbox",
         ],

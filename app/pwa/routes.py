@@ -6,13 +6,14 @@ import functools
 import hashlib
 import json
 
-from litestar import Request, get
+from litestar import HttpMethod, Request, get, route
+from litestar.params import FromPath
 from litestar.response import Response, Template
 
+from app.pwa.assets import assets, static_response
 from app.settings import ROOT, get_settings
 from app.web import page
 
-STATIC = ROOT / "frontend" / "static"
 SW_DIR = ROOT / "service-worker"
 # The app shell: precached at install, so every page works offline from the first visit.
 SHELL_FILES = [
@@ -43,7 +44,9 @@ SHELL_FILES = [
 def shell_version() -> str:
     """A hash of every shell file and the worker itself: any change makes a new cache and a new worker."""
     digest = hashlib.sha256(get_settings().build_id.encode())
-    for path in [*(STATIC / f for f in SHELL_FILES), *sorted(SW_DIR.glob("*.js"))]:
+    for name in SHELL_FILES:
+        digest.update(assets().by_name[name].url.encode())  # the URL carries the hash of the content
+    for path in sorted(SW_DIR.glob("*.js")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -51,9 +54,26 @@ def shell_version() -> str:
 
 @functools.cache
 def service_worker_source() -> str:
-    precache = ["/offline", *(f"/static/{f}" for f in SHELL_FILES)]
-    source = (SW_DIR / "sw.js").read_text()
-    return source.replace("__VERSION__", shell_version()).replace("__PRECACHE__", json.dumps(precache))
+    """The worker, stamped: its version, the fingerprinted URLs to precache, and the plain → fingerprinted
+    names (a page asking for /static/js/app.js, or for another version's URL, is answered from the cache)."""
+    shell = {f"/static/{f}": assets().url(f) for f in SHELL_FILES}
+    source = assets().rewrite((SW_DIR / "sw.js").read_text())
+    return (
+        source.replace("__VERSION__", shell_version())
+        .replace("__PRECACHE__", json.dumps(["/offline", *shell.values()]))
+        .replace("__ASSETS__", json.dumps(shell))
+    )
+
+
+@route(
+    "/static/{path:path}",
+    http_method=[HttpMethod.GET, HttpMethod.HEAD],
+    opt={"public": True, "no_compression": True, "exclude_from_csrf": True},  # no cookie on cached files
+    include_in_schema=False,
+)
+async def static_file(request: Request, path: FromPath[str]) -> Response:
+    """A static file: fingerprinted URLs cached for a year, plain ones revalidated; ETag and 304s; gzip."""
+    return static_response(path.lstrip("/"), request.method, request.headers)
 
 
 @get("/sw.js", opt={"public": True}, include_in_schema=False)
@@ -70,7 +90,7 @@ async def service_worker() -> Response:
 async def manifest() -> Response:
     """The web app manifest (installable, standalone)."""
     return Response(
-        (ROOT / "frontend" / "manifest.webmanifest").read_text(),
+        assets().rewrite((ROOT / "frontend" / "manifest.webmanifest").read_text()),
         media_type="application/manifest+json",
         headers={"Cache-Control": "no-cache"},
     )
@@ -82,4 +102,4 @@ async def offline_page(request: Request) -> Template:
     return page(request, "offline.html", staff=None, nav=[])  # the same for everyone: it is precached
 
 
-ROUTES = [service_worker, manifest, offline_page]
+ROUTES = [service_worker, manifest, offline_page, static_file]

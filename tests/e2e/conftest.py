@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from app.settings import ROOT
+from tests.e2e import a11y
 from tests.e2e.csp_probe import pytest_sessionfinish  # noqa: F401  (CSP: violations fail the run)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -142,9 +143,12 @@ def set_language(base_url: str, username: str, language: str) -> None:
         assert switched.status_code == 303, switched.text[:300]
 
 
-def wait_ready(page: Page) -> None:
-    """The page controller has started (outbox read, worker registered)."""
+def wait_ready(page: Page, *, axe: bool = True) -> None:
+    """The page controller has started (outbox read, worker registered); then axe-core checks the page
+    if no page with its path was checked yet this session (tests/e2e/a11y.py: serious/critical fail)."""
     page.wait_for_function("document.documentElement.dataset.ready === '1'")
+    if axe:
+        a11y.check_once(page)
 
 
 def wait_for_worker(page: Page) -> None:

@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+from tests.e2e import a11y
 from tests.e2e.conftest import browser, demo_data, live_server, playwright_instance  # noqa: F401
+
+a11y.ENABLED = False  # the benches time pages: no axe-core run in between (tests/e2e/a11y.py)
 
 RESULTS = Path(__file__).parent / "results"
 

@@ -3,8 +3,11 @@
 
 import { entries, flush, onOutboxEvent, pendingCount, resend, discard, oldestPendingAge } from "./outbox.js";
 import { get, setMeta } from "./idb.js";
-import { announce, submit } from "./submit.js";
 import { t } from "./ui.js";
+
+// The form sender (and its photo handling) is loaded when first needed: the sign-in page never needs it,
+// so a first visit stays small. The service worker precaches it like every shell file.
+const sender = () => import("./submit.js");
 
 const user = document.body.dataset.user || "";
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
@@ -236,7 +239,7 @@ async function submitMutation(event) {
   if (!form) return;
   event.preventDefault();
   if (!form.reportValidity()) return;
-  if (!(await submit(form))) return;
+  if (!(await (await sender()).submit(form))) return;
   localStorage.removeItem(draftKey(form));
   for (const element of form.elements) {
     if (element.tagName === "TEXTAREA" || (element.tagName === "INPUT" && element.type === "text")) element.value = "";
@@ -335,6 +338,12 @@ document.addEventListener("click", (event) => {
   else if (target.matches("[data-print]")) window.print();
   else if (target.id === "sync-now") flush({ force: true });
 });
+// A field marked data-autosubmit sends its (GET) form when changed: the day pickers of the duty log
+// and the patrol review (the CSP allows no inline onchange handler).
+document.addEventListener("change", (event) => {
+  const field = event.target.closest?.("[data-autosubmit]");
+  if (field && field.form) field.form.submit();
+});
 document.addEventListener("input", (event) => {
   const form = event.target.closest?.("form[data-mutation]");
   if (form) saveDraft(form);
@@ -343,7 +352,7 @@ document.addEventListener("input", (event) => {
 onOutboxEvent(async (event) => {
   await showPending();
   if (event.type === "synced") document.body.dispatchEvent(new CustomEvent("outbox:synced", { bubbles: true }));
-  if (event.type === "rejected") announce("refused", event.error ? { error: event.error } : null);
+  if (event.type === "rejected") (await sender()).announce("refused", event.error ? { error: event.error } : null);
   if (event.type === "auth") banner("auth-banner", t("sign_in_again"), { label: t("sign_in"), run: () => { location.href = "/login?next=" + encodeURIComponent(location.pathname); } });
 });
 window.addEventListener("online", () => { showNetwork(); flush({ force: true }); });
