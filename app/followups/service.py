@@ -32,6 +32,7 @@ from app.followups._common import (
 from app.followups._figure_reads import (  # re-exported: the figures' reads (app.reports)
     complaint_details,
     due_or_done,
+    orders_followed,
     overdue_task_count,
     rated_task_states,
     satisfaction_answers,
@@ -190,6 +191,7 @@ __all__ = [
     "missing_leak_tests",
     "month_bounds",
     "month_of",
+    "orders_followed",
     "overdue_task_count",
     "rated_task_states",
     "record_leak_test",
