@@ -110,6 +110,7 @@ async def apply_submit(ctx: ApplyContext, mutation: HandoverSubmit) -> None:
             device_id=ctx.device_id,
             clock_suspect=suspect,
             desk_tidied_at=tidied,
+            tidied_typed=data.tidied_typed,
             work_done=True,
             outgoing_inventory=inventory,
             outgoing_anomalies=anomalies,

@@ -84,6 +84,23 @@ function value(form, name) {
 const asCount = (v) => (/^\d+$/.test(v) ? Number(v) : v);
 const isoOf = (v) => { const d = new Date(v); return Number.isNaN(d.getTime()) ? v : d.toISOString(); };
 
+// H1: a tap records the moment itself (to the second); a time typed or changed by hand is marked typed.
+function tapNow(button) {
+  const form = button.form, name = button.dataset.tapNow, input = field(form, name), flag = field(form, button.dataset.flag);
+  const now = new Date();
+  input.value = localInput(now);
+  input.dataset.tappedIso = now.toISOString();
+  input.dataset.tappedValue = input.value;
+  if (flag) flag.value = "0";
+  button.closest(".field")?.querySelector("[data-tapped-note]")?.removeAttribute("hidden");
+}
+function timeOf(form, name, flagName) {
+  const input = field(form, name), flag = field(form, flagName);
+  const tapped = input?.dataset.tappedIso && input.value === input.dataset.tappedValue;
+  if (flag) flag.value = tapped ? "0" : "1";
+  return { at: tapped ? input.dataset.tappedIso : isoOf(value(form, name)), typed: !tapped };
+}
+
 function inventory(form, prefix, skipEmpty) {
   const rows = [];
   for (let i = 0; field(form, `${prefix}_item_${i}`); i++) {
@@ -109,7 +126,8 @@ function submitData(form) {
     handover_id: value(form, "id"),
     shift_date: shiftDate,
     shift_code: shiftCode,
-    desk_tidied_at: isoOf(value(form, "desk_tidied_at")),
+    desk_tidied_at: timeOf(form, "desk_tidied_at", "tidied_typed").at,
+    tidied_typed: timeOf(form, "desk_tidied_at", "tidied_typed").typed,
     work_done: value(form, "work_done"),
     inventory: inventory(form, "inv", false),
     open_items: pairs(form, "item", "text", "major", ["text", "major_repair"])
@@ -236,6 +254,12 @@ function showTakeover(pending) {
     if (el.dataset.pendingList === "open_items") listItems(el, pending.open_items || [], (r) => (r.major_repair ? "⚠ " : "") + r.text);
     else listItems(el, pending.anomalies || [], (r) => `${r.text} — ${r.explanation}`);
   }
+  // H5: an unfinished major repair blocks acceptance (重大维修未完不接); refusing stays possible.
+  const major = (pending.open_items || []).some((r) => r.major_repair);
+  document.querySelector("[data-major-block]")?.toggleAttribute("hidden", !major);
+  const accept = form.querySelector("[data-accept]");
+  if (accept) accept.disabled = major;
+  if (major) { const box = form.querySelector('[name="reasons"][value="major_repair_unfinished"]'); if (box) box.checked = true; }
   const counts = new Map((pending.inventory || []).map((r) => [r.item, r]));
   for (const el of document.querySelectorAll("[data-out-count]")) {
     const r = counts.get(el.dataset.outCount);
@@ -379,7 +403,8 @@ async function onDecide(event) {
   const data = {
     handover_id: handoverId,
     expected_state: "submitted",
-    arrived_at: isoOf(value(form, "arrived_at")),
+    arrived_at: timeOf(form, "arrived_at", "arrived_typed").at,
+    arrived_typed: timeOf(form, "arrived_at", "arrived_typed").typed,
     log_read: value(form, "log_read"),
     inventory: inventory(form, "rc", true),
     anomalies: pairs(form, "found", "text", "expl", ["text", "explanation"]),
@@ -496,6 +521,8 @@ if (prepareForm && takeoverForm) {
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-add-row]");
     if (button) addRow(button.closest("[data-rows]"));
+    const tap = event.target.closest("[data-tap-now]");
+    if (tap) tapNow(tap);
   });
   for (const form of [prepareForm, takeoverForm]) form.addEventListener("input", () => saveDraft(form));
   onOutboxEvent(async (event) => {
