@@ -168,7 +168,7 @@ async def _incoming_shift(office_id: int, day, code: str, templates: list[dict],
             return datetime.fromisoformat(shift["date"]).date(), shift["code"]
     message = _(
         "Nobody is rostered after %(shift)s in a published roster, so nobody can take over. "
-        "The supervisor publishes the roster first (D1).",
+        "The supervisor publishes the roster first.",
         shift=label,
     )
     raise RuleViolation("no_incoming", message, field="shift")
