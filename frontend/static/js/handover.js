@@ -326,8 +326,11 @@ async function renderNow() {
   if (server && (!local || local[0] === server.id)) return showTakeover(server);
   if (local) { notice(inOutbox.has(local[0]) ? S.prepared_local : ""); return showTakeover(fromLocal(local[1])); }
   const outcome = session.outcome;
-  const OUTCOMES = { refuse: S.refused_local, accept: S.accepted_local, waiting: S.accepted_waiting, countersign: S.countersigned_local };
-  if (outcome) notice(fill(OUTCOMES[outcome.decision], outcome), outcome.decision === "refuse" ? "error" : "");
+  // "On this phone … when there is signal" only while the decision still waits in the outbox (offline).
+  const LOCAL = { refuse: S.refused_local, accept: S.accepted_local, waiting: S.accepted_waiting, countersign: S.countersigned_local };
+  const SYNCED = { refuse: S.refused_synced, accept: S.accepted_synced, waiting: S.waiting_synced, countersign: S.countersigned_synced };
+  const waiting = outcome && mine.some((e) => e.type !== "handover.submit" && e.data.handover_id === outcome.id);
+  if (outcome) notice(fill((waiting ? LOCAL : SYNCED)[outcome.decision], outcome), outcome.decision === "refuse" ? "error" : "");
   else notice("");
   showPrepare();
 }
@@ -420,7 +423,7 @@ async function onDecide(event) {
   const label = fill(decision === "refuse" ? S.label_refuse : S.label_accept, { name: personName(incomingId) });
   if (!(await send(`handover.${decision}`, data, { id, label, fixSeq }))) return;
   session.decided.add(handoverId);
-  session.outcome = { decision: decision === "accept" && !outgoingSigns ? "waiting" : decision, name, reasons: reasonText };
+  session.outcome = { decision: decision === "accept" && !outgoingSigns ? "waiting" : decision, name, reasons: reasonText, id: handoverId };
   clearDraft(form);
   delete form.dataset.for;
   await render();
@@ -447,7 +450,7 @@ async function onCountersign(event) {
   const data = { handover_id: handoverId, expected_state: "signing", outgoing };
   if (!(await send("handover.countersign", data, { id, label: fill(S.label_countersign, { name: pending.outgoing_name }), fixSeq }))) return;
   session.decided.add(handoverId);
-  session.outcome = { decision: "countersign", name: pending.incoming_name };
+  session.outcome = { decision: "countersign", name: pending.incoming_name, id: handoverId };
   delete form.dataset.for;
   await render();
 }
