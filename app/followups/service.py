@@ -236,7 +236,7 @@ def decorate(task: dict, now: datetime) -> dict:
     due = utc(task["due_at"])
     task["rule_label"] = RULES.get(task["rule"], task["rule"])
     task["overdue"] = task["state"] == "open" and due < now
-    task["hours_left"] = int((due - now).total_seconds() // 3600)
+    task["hours_left"] = int((due - now).total_seconds() / 3600)  # whole hours, toward zero
     return task
 
 
