@@ -62,6 +62,7 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.handover.service import MUTATIONS as handover_mutations
     from app.keys.service import MUTATIONS as key_mutations
     from app.patrols.service import MUTATIONS as patrol_mutations
+    from app.reports.analysis import MUTATIONS as report_mutations
     from app.work.service import MUTATIONS as work_mutations
 
     return (
@@ -76,6 +77,7 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *key_mutations,
         *fee_mutations,
         *estate_mutations,
+        *report_mutations,
     )
 
 

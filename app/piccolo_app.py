@@ -31,6 +31,7 @@ from app.patrols.tables import (
     RoundTask,
     Visit,
 )
+from app.reports.tables import MonthlyAnalysis
 from app.roster.tables import Holiday, LeaveRequest, RosterAssignment, RosterMonth
 from app.settings import ROOT
 from app.sync.tables import AppliedMutation
@@ -88,6 +89,7 @@ APP_CONFIG = AppConfig(
         AlertEvent,
         WorkCategory,
         WorkSettings,
+        MonthlyAnalysis,
         StoreMaterial,
         PriceItem,
         ServiceRequest,

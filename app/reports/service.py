@@ -20,6 +20,7 @@ from app.org.service import all_office_ids, list_offices
 from app.reports._exports import EXPORT_KINDS, export
 from app.work import service as work
 
+RECURRING_AT = 2  # F7: a unit with this many repairs of one category in a month is a recurring problem
 # F2/K1: a repair done this long ago with no follow-up task of its own counts as not followed up
 # (the follow-up rate must not look complete while repairs have no task, e.g. a leak with no test date).
 UNFOLLOWED_AFTER = timedelta(days=2)
@@ -229,7 +230,7 @@ async def per_office(staff: CurrentStaff, month: str, now: datetime) -> list[dic
 
 
 async def recurring_problems(staff: CurrentStaff, month: str, office: int | None = None) -> list[dict]:
-    """F7: units with two or more repairs of the same category in the month, and not-satisfied follow-ups."""
+    """F7: units with two or more (RECURRING_AT) repairs of the same category in the month, with counts."""
     offices = followups.figure_offices(staff, office)
     tz = staff.tz
     since, until = followups.month_bounds(month, tz)
@@ -238,9 +239,17 @@ async def recurring_problems(staff: CurrentStaff, month: str, office: int | None
         if r.unit_number:
             groups.setdefault((r.unit_number, r.category), []).append(r.seq)
     return [
-        {"unit": unit, "category": work.category_label(cat), "count": len(seqs), "orders": sorted(seqs)}
+        {
+            "unit": unit,
+            "category": work.category_label(cat),
+            "count": len(seqs),
+            "orders": sorted(seqs),
+            "label": _(
+                "%(unit)s %(category)s: %(n)s repairs", unit=unit, category=work.category_label(cat), n=len(seqs)
+            ),
+        }
         for (unit, cat), seqs in sorted(groups.items(), key=lambda kv: -len(kv[1]))
-        if len(seqs) >= 2
+        if len(seqs) >= RECURRING_AT
     ]
 
 

@@ -4,6 +4,7 @@ scoping (qa across offices, others their own)."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections import Counter
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -339,3 +340,32 @@ async def test_k1_followup_rate_is_not_complete_while_a_repair_has_no_follow_up(
     assert page.status_code == 200
     for words in ("客服部质量目标：顾客回访率100%", "业务办理及时率大于98%", "满意度大于95%", "差错率低于1%"):
         assert words in page.text, words
+
+
+async def test_f7_two_repairs_of_one_kind_at_a_unit_are_recurring_one_is_not(people):
+    """F7: a unit with 2 repairs of the same category in the month is listed as a recurring problem
+    with its count; 1 is not (the threshold's edge). The supervisor writes the causes and actions in
+    the app; the monthly report shows and prints them."""
+    from app.reports.service import recurring_problems
+
+    office, fd, sup = people["office"], people["frontdesk"], people["supervisor"]
+    units = office["units"]
+    for unit, n in ((units[0], 2), (units[1], 1)):
+        for i in range(n):
+            await make_order(office, fd.id, local(2026, 10, 5 + i, 10, 0), category="leaks", unit=unit)
+    rows = await recurring_problems(await sup.current(), "2026-10")
+    assert [(r["count"], r["category"]) for r in rows] == [(2, "渗漏")]
+
+    page = await sup.client.get("/reports/monthly?month=2026-10")
+    assert page.status_code == 200 and 'id="analysis-form"' in page.text and rows[0]["label"] in page.text
+    text = "楼顶防水层老化，两次渗漏同一原因；已报工程部更换防水层，11月10日前完成。"
+    saved = await sup.post("/reports/monthly/analysis", {"month": "2026-10", "text": text, "id": str(uuid.uuid4())})
+    assert saved.status_code == 303, saved.text
+    page = (await sup.client.get("/reports/monthly?month=2026-10")).text
+    assert text in page and "data-analysis-text" in page
+    again = await sup.post(
+        "/reports/monthly/analysis", {"month": "2026-10", "text": text + "补充", "id": str(uuid.uuid4())}
+    )
+    assert again.status_code == 303 and text + "补充" in (await sup.client.get("/reports/monthly?month=2026-10")).text
+    refused = await fd.post("/reports/monthly/analysis", {"month": "2026-10", "text": "x", "id": str(uuid.uuid4())})
+    assert refused.status_code in (403, 422)
