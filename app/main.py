@@ -56,6 +56,7 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.duty.service import MUTATIONS as duty_mutations
     from app.estate.service import MUTATIONS as estate_mutations
     from app.fees.service import MUTATIONS as fee_mutations
+    from app.followups._reopen import MUTATIONS as reopen_mutations
     from app.followups.complaints import MUTATIONS as complaint_mutations
     from app.followups.consultations import MUTATIONS as consultation_mutations
     from app.followups.service import MUTATIONS as followup_mutations
@@ -78,6 +79,7 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *fee_mutations,
         *estate_mutations,
         *report_mutations,
+        *reopen_mutations,
     )
 
 

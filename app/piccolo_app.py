@@ -9,6 +9,7 @@ from app.duty.tables import DutyLogEntry
 from app.estate.tables import FileCheck, FileCheckItem, FileDocument, ParkingSpace
 from app.followups.tables import (
     Complaint,
+    ComplaintReopening,
     Consultation,
     FollowupDraw,
     FollowupRecord,
@@ -90,6 +91,7 @@ APP_CONFIG = AppConfig(
         WorkCategory,
         WorkSettings,
         MonthlyAnalysis,
+        ComplaintReopening,
         StoreMaterial,
         PriceItem,
         ServiceRequest,

@@ -16,6 +16,7 @@ from litestar.response import Redirect, Response, Template
 from app.auth.schemas import CurrentStaff
 from app.clock import now
 from app.errors import NotFound, RuleViolation
+from app.followups import _reopen_routes as reopen_routes
 from app.followups import complaints, consultations, service
 from app.followups._common import (
     CLASSIFICATIONS,
@@ -266,6 +267,7 @@ async def consultation_topics(request: Request, staff: CurrentStaff, data: Form)
 
 
 ROUTES = [
+    *reopen_routes.ROUTES,
     followups_page,
     draws_page,
     leak_tests_page,

@@ -37,6 +37,7 @@ from app.auth import directory
 from app.clock import zone
 from app.db import is_postgres, write_transaction
 from app.followups._common import day_start, end_of_day, local_day, previous_quarter, utc, week_bounds
+from app.followups._reopen import fixed_for_followup as fixed_reopenings
 from app.followups.tables import Complaint, FollowupDraw, FollowupTask, LeakTest, Rectification
 from app.org.service import office_time_zone
 from app.work import service as work
@@ -96,8 +97,9 @@ class _Generator:
         role: str,
         assignee: int | None = None,
         draw_id: int | None = None,
+        key: str | None = None,
     ) -> None:
-        key = f"{rule}:{order_id or request_id}"
+        key = key or f"{rule}:{order_id or request_id}"
         self.tasks[key] = {
             "id": uuid.uuid4(),
             "office": self.office_id,
@@ -185,6 +187,11 @@ async def _per_record(gen: _Generator, rectifications: dict[UUID, dict]) -> None
                 await gen.add_personal("F2", order["request"], order["id"], due, order["owner"])
         else:  # F2: safety facilities and other repairs within 2 days
             await gen.add_personal("F2", order["request"], order["id"], gen.due_after(done, 2), order["owner"])
+
+    # F6 + C2: a reopened complaint its department's head reported fixed is followed up again.
+    for r in await fixed_reopenings(office_id, now - HORIZON):
+        due = gen.due_after(utc(r["fixed_at"]), 2)
+        await gen.add("F6", r["request"], None, due, PERSONAL, assignee=r["recorded_by"], key=f"F6:{r['id']}")
 
     complaints = await work.complaint_requests([office_id], since=now - HORIZON)
     answered = {

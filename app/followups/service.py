@@ -14,6 +14,7 @@ from uuid import UUID
 
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, RuleViolation, check_found
+from app.followups import _reopen
 from app.followups import complaints as _complaints
 from app.followups._common import (
     CLASSIFICATIONS,
@@ -177,7 +178,11 @@ async def apply_record(ctx: ApplyContext, m: FollowupRecordMutation) -> None:
         {FollowupTask.state: "done", FollowupTask.done_at: recorded_at, FollowupTask.satisfied: satisfied}
     ).where(FollowupTask.id == task["id"])
     if satisfied is False:
-        await _rectify(ctx, m, task, words)
+        origin = await work.request_origin(task["request"])
+        if origin is not None and origin.kind == "complaint":  # F6 + C2: back to the department's head
+            await _reopen.reopen(ctx, m.id, task, words)
+        else:
+            await _rectify(ctx, m, task, words)
 
 
 __all__ = [

@@ -3,7 +3,7 @@ and the causes and actions written in the app (`monthly_analysis.save`, a sync m
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
@@ -35,7 +35,11 @@ async def apply_save(ctx: ApplyContext, m: MonthlyAnalysisSave) -> None:
     text = m.data.text.strip()
     office, month = ctx.staff.office_id, m.data.month
     found = await MonthlyAnalysis.exists().where((MonthlyAnalysis.office == office) & (MonthlyAnalysis.month == month))
-    values = {MonthlyAnalysis.text: text, MonthlyAnalysis.updated_by: ctx.staff.id, MonthlyAnalysis.updated_at: now()}
+    values: dict[Any, Any] = {
+        MonthlyAnalysis.text: text,
+        MonthlyAnalysis.updated_by: ctx.staff.id,
+        MonthlyAnalysis.updated_at: now(),
+    }
     if found:
         await MonthlyAnalysis.update(values).where(
             (MonthlyAnalysis.office == office) & (MonthlyAnalysis.month == month)

@@ -40,7 +40,7 @@ async def title_of(request_id: UUID) -> str:
             ServiceRequest.category,
             ServiceRequest.description,
             ServiceRequest.location,
-            ServiceRequest.unit.number.as_alias("unit_number"),  # type: ignore[union-attr]
+            ServiceRequest.unit.number.as_alias("unit_number"),
             ServiceRequest.unit.building.name.as_alias("building_name"),  # type: ignore[union-attr]
         )
         .where(ServiceRequest.id == request_id)
