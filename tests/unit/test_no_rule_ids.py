@@ -40,3 +40,14 @@ def test_no_template_text_shows_a_rule_id() -> None:
         text = TEMPLATE_CODE.sub(" ", path.read_text(encoding="utf-8"))
         found += [f"{path.relative_to(ROOT)}: {i}" for i in rule_ids(text)]
     assert not found, "template text showing rule ids:\n" + "\n".join(found)
+
+
+def test_no_template_prints_a_rule_code() -> None:
+    """A follow-up's rule code (F1, F4S …) is data, never printed: its label is (`{{ t.rule }}` is not)."""
+    printed = re.compile(r"\{\{\s*[\w.]*\brule\s*\}\}")
+    found = [
+        str(path.relative_to(ROOT))
+        for path in sorted((Path(ROOT) / "frontend" / "templates").rglob("*.html"))
+        if printed.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, found
