@@ -9,10 +9,10 @@ from uuid import UUID
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
-from litestar.response import Response, Template
+from litestar.response import Redirect, Response, Template
 
 from app.auth.schemas import CurrentStaff
-from app.followups import _reopen
+from app.followups import _reopen, _visits
 from app.followups._common import READERS
 from app.sync.forms import FormOutcome, submit_form
 from app.web import page
@@ -42,4 +42,11 @@ async def reopened_fixed(
     )
 
 
-ROUTES = [reopened_page, reopened_fixed]
+@post("/followups/settings", opt={"roles": _visits.SETTERS})
+async def followup_settings(staff: CurrentStaff, data: Form) -> Response:
+    """F5: who owns the office's quarterly visits (online form on the draws page)."""
+    await _visits.set_owner_role(staff, str(data.get("f5_role", "")))
+    return Redirect("/followups/draws", status_code=303)
+
+
+ROUTES = [reopened_page, reopened_fixed, followup_settings]

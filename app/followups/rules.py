@@ -6,7 +6,8 @@
 - F3 each Monday: a seeded sample of at least 30 % of last week's repair orders, engineering lead.
 - F4 every paid service of 200 yuan or more to the supervisor at once (rule "F4S"); each Monday the
   week's paid services are topped up by a seeded draw to at least 60 % (front desk).
-- F5 each quarter: a seeded sample of 20 % of the quarter's repair records, the manager.
+- F5 each quarter: a seeded sample of 20 % of the quarter's repair records, the service-centre head
+  (supervisor), or the manager where the office assigns it (app.followups._visits).
 - F6 a rectification reopened by a not-satisfied follow-up: a new follow-up once it is done, by
   whoever recorded "not satisfied".
 
@@ -38,6 +39,7 @@ from app.clock import zone
 from app.db import is_postgres, write_transaction
 from app.followups._common import day_start, end_of_day, local_day, previous_quarter, utc, week_bounds
 from app.followups._reopen import fixed_for_followup as fixed_reopenings
+from app.followups._visits import owner_role as f5_owner
 from app.followups.tables import Complaint, FollowupDraw, FollowupTask, LeakTest, Rectification
 from app.org.service import office_time_zone
 from app.work import service as work
@@ -315,7 +317,8 @@ async def _samples(gen: _Generator, rectifications: dict[UUID, dict]) -> None:
         orders = await _done_orders(gen.office_id, day_start(start, tz), day_start(end, tz))
         quarter = [o for o in orders if o["id"] not in rectifications]
         due = end_of_day(max(end + timedelta(days=13), local_day(now, tz)), tz)
-        await _sample(gen, "F5", period, quarter, [], "manager", due, drawn.get(("F5", period), []), n == 0)
+        owner = await f5_owner(gen.office_id)  # F5: the service-centre head, or the manager if so assigned
+        await _sample(gen, "F5", period, quarter, [], owner, due, drawn.get(("F5", period), []), n == 0)
 
 
 async def generate_followups(office_id: int, now: datetime) -> list[dict]:

@@ -65,6 +65,9 @@ class FollowupRecord(Table):
     reached = Boolean()
     satisfied = Boolean(null=True, default=None)
     words = Text(default="")
+    # F5: the quarterly visit also asks about the front desk, cleaning, landscaping and security:
+    # {"frontdesk": true, "cleaning": false, …} (satisfied with each); empty for other follow-ups.
+    aspects = JSON(default={})
     staff = ForeignKey(references=Staff, null=False)
     device_id = Varchar(length=64, default="")
     recorded_at = Timestamptz()
@@ -162,3 +165,14 @@ class ComplaintReopening(Table):
     fixed_by = ForeignKey(references=Staff, null=True, default=None)
     fix_note = Text(default="")
     created_at = Timestamptz()
+
+
+class FollowupSettings(Table):
+    """Per office: who owns the quarterly visits (F5) — the service-centre head (`supervisor`), or
+    the manager where the office assigns it so."""
+
+    id = Serial(primary_key=True)
+
+    office = ForeignKey(references=Office, null=False, unique=True)
+    f5_role = Varchar(length=20, default="supervisor")
+    updated_by = ForeignKey(references=Staff, null=True, default=None)

@@ -61,6 +61,7 @@ async def monthly_report(
     context["summary"] = await service.followup_summary(staff, context["month"], office)
     context["recurring"] = await service.recurring_problems(staff, context["month"], office)
     context["analysis"] = await analysis_of(office or staff.office_id, context["month"])
+    context["aspects"] = await service.visit_aspects(staff, context["month"], office)
     context["can_write"] = staff.role in WRITERS and office in (None, staff.office_id)
     context["new_id"] = str(uuid.uuid4())
     return page(request, "reports/monthly.html", **context)

@@ -44,7 +44,7 @@ def meets(code: str, value: float | None) -> bool | None:
     if value is None:
         return None
     if code == "followup_rate":
-        return value > TARGETS[code]
+        return value >= TARGETS[code]
     if code == "file_errors":
         return value < TARGETS[code]
     return value > TARGETS[code]
@@ -251,6 +251,13 @@ async def recurring_problems(staff: CurrentStaff, month: str, office: int | None
         for (unit, cat), seqs in sorted(groups.items(), key=lambda kv: -len(kv[1]))
         if len(seqs) >= RECURRING_AT
     ]
+
+
+async def visit_aspects(staff: CurrentStaff, month: str, office: int | None = None) -> list[dict]:
+    """F5: the quarterly visits' answers about the front desk, cleaning, landscaping and security."""
+    offices = followups.figure_offices(staff, office)
+    since, until = followups.month_bounds(month, staff.tz)
+    return await followups.aspect_counts(offices, since, until)
 
 
 async def followup_summary(staff: CurrentStaff, month: str, office: int | None = None) -> list[dict]:
