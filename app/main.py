@@ -67,6 +67,7 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.duty.service import MUTATIONS as duty_mutations
     from app.estate.service import MUTATIONS as estate_mutations
     from app.fees.service import MUTATIONS as fee_mutations
+    from app.followups._reopen import MUTATIONS as reopen_mutations
     from app.followups.complaints import MUTATIONS as complaint_mutations
     from app.followups.consultations import MUTATIONS as consultation_mutations
     from app.followups.service import MUTATIONS as followup_mutations
@@ -77,6 +78,7 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
     from app.passes.service import MUTATIONS as pass_mutations
     from app.patrols.service import MUTATIONS as patrol_mutations
     from app.renovation.service import MUTATIONS as renovation_mutations
+    from app.reports.analysis import MUTATIONS as report_mutations
     from app.slips.service import MUTATIONS as slip_mutations
     from app.supervision.service import MUTATIONS as supervision_mutations
     from app.surveys.service import MUTATIONS as survey_mutations
@@ -104,6 +106,8 @@ def mutation_kinds() -> tuple[registry.MutationKind, ...]:
         *survey_mutations,
         *slip_mutations,
         *visit_mutations,
+        *report_mutations,
+        *reopen_mutations,
     )
 
 

@@ -9,6 +9,7 @@ from app.duty.tables import DutyLogEntry
 from app.estate.tables import FileCheck, FileCheckItem, FileDocument, ParkingSpace
 from app.followups.tables import (
     Complaint,
+    ComplaintReopening,
     Consultation,
     FollowupDraw,
     FollowupRecord,
@@ -34,6 +35,7 @@ from app.patrols.tables import (
     Visit,
 )
 from app.renovation.tables import Renovation, RenovationSettings
+from app.reports.tables import MonthlyAnalysis
 from app.roster.tables import Holiday, LeaveRequest, RosterAssignment, RosterMonth
 from app.settings import ROOT
 from app.slips.tables import ReleaseSlip
@@ -93,6 +95,8 @@ APP_CONFIG = AppConfig(
         AlertEvent,
         WorkCategory,
         WorkSettings,
+        MonthlyAnalysis,
+        ComplaintReopening,
         StoreMaterial,
         PriceItem,
         ServiceRequest,

@@ -54,3 +54,12 @@ def install_filters(env: Environment) -> None:
     env.globals["may_open"] = _may_open
     env.filters["ymd"] = lambda v: v.strftime("%Y-%m-%d") if v else ""
     env.filters["ymdhm"] = lambda v: v.strftime("%Y-%m-%d %H:%M") if v else ""
+    env.filters["order_no"] = order_no
+
+
+def order_no(seq: int | str | None) -> str:
+    """A work order's number in its one form, No.000012, wherever it is shown."""
+    try:
+        return f"No.{int(seq or 0):06d}"
+    except (TypeError, ValueError):
+        return f"No.{seq}"

@@ -109,6 +109,11 @@ async def alerts_page(
     }
 
 
+async def open_count_for(staff: CurrentStaff) -> int:
+    """How many alerts sent to this person wait for an acknowledgement (the top bar's counter)."""
+    return await Alert.count().where(_scope(staff, office_wide=False) & (Alert.status == "open"))
+
+
 async def open_for(staff: CurrentStaff, limit: int = 5) -> list[dict]:
     """Open alerts sent to this person that wait for an acknowledgement (home page, live alerts)."""
     rows = (

@@ -64,6 +64,14 @@ KINDS: dict[str, Kind] = {
         channels=("push", "inapp"),
         ladder=(LadderStep(RECIPIENTS, 60), LadderStep("supervisor", 60)),
     ),
+    # F6 + C2: a complaint follow-up found a problem: the complaint's department head leads the fix.
+    "complaint_reopened": Kind(
+        label=lazy("Complaint reopened after a follow-up"),
+        needs_ack=False,
+        channels=("push", "inapp"),
+        ladder=(LadderStep(RECIPIENTS, 60), LadderStep("supervisor", 60)),
+        configurable=False,
+    ),
     # H5: a refused handover keeps the outgoing on duty; the supervisor sorts it out.
     "handover_refused": Kind(
         label=lazy("Handover refused"),

@@ -21,7 +21,7 @@ import msgspec
 from litestar.response import ServerSentEventMessage
 
 from app.alerts import signals
-from app.alerts._lists import open_for
+from app.alerts._lists import open_count_for, open_for
 from app.alerts.service import kind_label, utc
 from app.alerts.tables import AlertEvent, AlertRecipient
 from app.auth.schemas import CurrentStaff
@@ -131,7 +131,7 @@ def _message(event: str, cursor: datetime, data: dict) -> ServerSentEventMessage
 async def _open_summary(staff: CurrentStaff) -> dict:
     rows = await open_for(staff, limit=5)
     return {
-        "open_count": len(rows),
+        "open_count": await open_count_for(staff),
         "open": [{"id": str(r["id"]), "title": r["title"], "kind_label": str(r["kind_label"])} for r in rows],
     }
 
@@ -143,10 +143,14 @@ async def events(
     poll_seconds: float = POLL_SECONDS,
     lifetime_seconds: float = LIFETIME_SECONDS,
 ) -> AsyncIterator[ServerSentEventMessage]:
-    """`hello` (server time, open alerts), then one `alert` event per new alert for this person."""
+    """`hello` (server time, open alerts), then one `alert` event per new alert for this person, and a
+    `count` event whenever the number waiting for acknowledgement changes otherwise (acknowledged
+    here, on another phone or by someone else): the top bar's counter drops at once."""
     now = utc()
     cursor = min(max(since, now - MAX_BACKLOG), now) if since else now
-    yield _message("hello", cursor, {"server_time": now.isoformat(), **await _open_summary(staff)})
+    hello = await _open_summary(staff)
+    last_count = hello["open_count"]
+    yield _message("hello", cursor, {"server_time": now.isoformat(), **hello})
     sent: set[int] = set()
     poller = signals.Poller(poll_seconds, min(poll_seconds, BURST_POLL_SECONDS))
     deadline = time.monotonic() + lifetime_seconds
@@ -160,6 +164,7 @@ async def events(
                 cursor = max(cursor, utc(r["notified_at"]))
             if fresh:
                 summary = await _open_summary(staff)
+                last_count = summary["open_count"]
                 for r in fresh:
                     sent.add(r["id"])
                     yield _message(
@@ -178,6 +183,9 @@ async def events(
                         },
                     )
                 await mark_shown(staff.id, fresh, utc())
+            elif (count := await open_count_for(staff)) != last_count:
+                last_count = count
+                yield _message("count", cursor, {"open_count": count})
             left = deadline - time.monotonic()
             if left <= 0 or _closing:
                 return

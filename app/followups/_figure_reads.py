@@ -39,6 +39,16 @@ async def rated_task_states(offices: list[int] | None, since: datetime, until: d
     return [r["state"] for r in rows]
 
 
+async def orders_followed(order_ids: list[UUID]) -> set[UUID]:
+    """F2/K1: which of these work orders have their own follow-up task (F2, or F6 for a rectification)."""
+    if not order_ids:
+        return set()
+    rows = await FollowupTask.select(FollowupTask.work_order).where(
+        FollowupTask.work_order.is_in(order_ids) & FollowupTask.rule.is_in(["F2", "F6"])
+    )
+    return {r["work_order"] for r in rows}
+
+
 async def satisfaction_answers(offices: list[int] | None, since: datetime, until: datetime) -> list[bool]:
     rows = await FollowupRecord.select(FollowupRecord.satisfied).where(_answered(offices, since, until))
     return [bool(r["satisfied"]) for r in rows]

@@ -70,7 +70,9 @@ def _leak_section(orders: list[dict], staff: CurrentStaff) -> list[dict]:
         return []
     items = [
         {
-            "text": _("Leak test date missing: Order No. %(n)s %(what)s", n=o["seq"], what=o["description"][:30]),
+            "text": _(
+                "Leak test date missing: work order %(n)s %(what)s", n=f"No.{o['seq']:06d}", what=o["description"][:30]
+            ),
             "meta": utc(o["completed_at"]).astimezone(staff.tz).strftime("%m-%d"),
             "flag": "warn",
         }

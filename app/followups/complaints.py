@@ -230,7 +230,7 @@ def _decorate(row: dict, detail: dict | None, now: datetime, tz: tzinfo) -> dict
     row["due_at"] = utc(row["recorded_at"]) + ANSWER_WITHIN
     row["answered"] = bool(detail.get("answered_at"))
     left = row["due_at"] - now
-    row["hours_left"] = int(left.total_seconds() // 3600)
+    row["hours_left"] = int(left.total_seconds() / 3600)  # whole hours, toward zero: 2 h 10 min over is 2
     row["lapsed"] = not row["answered"] and row["state"] != "closed" and left.total_seconds() < 0
     row["due_soon"] = not row["answered"] and row["state"] != "closed" and not row["lapsed"] and left <= WARN_BEFORE
     row["classification_label"] = CLASSIFICATIONS.get(detail.get("classification", ""), "")

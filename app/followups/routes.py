@@ -16,7 +16,8 @@ from litestar.response import Redirect, Response, Template
 from app.auth.schemas import CurrentStaff
 from app.clock import now
 from app.errors import NotFound, RuleViolation
-from app.followups import complaints, consultations, service
+from app.followups import _reopen_routes as reopen_routes
+from app.followups import _visits, complaints, consultations, service
 from app.followups._common import (
     CLASSIFICATIONS,
     FIGURE_READERS,
@@ -92,7 +93,8 @@ async def task_page(request: Request, staff: CurrentStaff, task_id: FromPath[UUI
     """One follow-up: the record, its history (records, rectifications) and the offline form."""
     task = await service.get_task(staff, task_id, now())
     template = "followups/_task_body.html" if is_htmx(request) else "followups/task.html"
-    return page(request, template, task=task, methods=METHODS, new_id=str(uuid.uuid4()), tz=staff.tz)
+    context: dict[str, Any] = {"task": task, "methods": METHODS, "aspects": _visits.ASPECTS, "tz": staff.tz}
+    return page(request, template, new_id=str(uuid.uuid4()), **context)
 
 
 @post("/followups/{task_id:uuid}", opt=WRITE)
@@ -105,7 +107,7 @@ async def task_record(
         task = await service.get_task(staff, task_id, now())
         return page(
             request, "followups/task.html", task=task, methods=METHODS, new_id=str(uuid.uuid4()), tz=staff.tz,
-            errors=outcome.errors, values=outcome.values,
+            errors=outcome.errors, values=outcome.values, aspects=_visits.ASPECTS,
         )  # fmt: skip
 
     done = f"/followups/{task_id}"
@@ -116,7 +118,8 @@ async def task_record(
 async def draws_page(request: Request, staff: CurrentStaff, office: FromQuery[int | None] = None) -> Template:
     """The sampling draws (F3–F5) with seed, population and quota, each re-checked."""
     draws = await service.list_draws(staff, office)
-    return page(request, "followups/draws.html", draws=draws, tz=staff.tz)
+    owner = await _visits.owner_role(staff.office_id)
+    return page(request, "followups/draws.html", draws=draws, tz=staff.tz, owners=_visits.OWNERS, f5_owner=owner)
 
 
 @get("/followups/leak-tests", opt=LEAK_TESTS)
@@ -266,6 +269,7 @@ async def consultation_topics(request: Request, staff: CurrentStaff, data: Form)
 
 
 ROUTES = [
+    *reopen_routes.ROUTES,
     followups_page,
     draws_page,
     leak_tests_page,

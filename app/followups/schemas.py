@@ -27,6 +27,11 @@ class FollowupRecordData(_Data):
     reached: Flag
     satisfied: Flag | None = None  # required when reached
     words: Words = ""  # the resident's words
+    # F5: satisfied (1) or not (0) with the front desk, cleaning, landscaping and security.
+    about_frontdesk: Flag | None = None
+    about_cleaning: Flag | None = None
+    about_landscaping: Flag | None = None
+    about_security: Flag | None = None
 
 
 class FollowupRecordMutation(Mutation, tag="followup.record"):

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, RuleViolation, check_found
+from app.followups import _reopen, _visits
 from app.followups import complaints as _complaints
 from app.followups._common import (
     CLASSIFICATIONS,
@@ -32,6 +33,7 @@ from app.followups._common import (
 from app.followups._figure_reads import (  # re-exported: the figures' reads (app.reports)
     complaint_details,
     due_or_done,
+    orders_followed,
     overdue_task_count,
     rated_task_states,
     satisfaction_answers,
@@ -39,6 +41,7 @@ from app.followups._figure_reads import (  # re-exported: the figures' reads (ap
 )
 from app.followups._figure_reads import satisfaction_records as satisfaction_record_rows
 from app.followups._leaks import _leak_section, leak_orders, missing_leak_tests, record_leak_test
+from app.followups._visits import aspect_counts
 from app.followups.rules import generate_followups, verify_draw
 from app.followups.schemas import FollowupRecordMutation
 from app.followups.tables import FollowupDraw, FollowupRecord, FollowupTask, Rectification
@@ -151,6 +154,7 @@ async def apply_record(ctx: ApplyContext, m: FollowupRecordMutation) -> None:
     satisfied = bool(data.satisfied) if reached else None
     if satisfied is False and not words:
         raise RuleViolation("words_required", _("Write what the resident is not satisfied with."), field="words")
+    aspects = _visits.aspects_of(task["rule"], data, reached)  # F5: the four services too
     recorded_at = utc(m.recorded_at)
     if recorded_at - ctx.received_at > timedelta(minutes=5):  # a phone clock in the future
         recorded_at = ctx.received_at
@@ -163,6 +167,7 @@ async def apply_record(ctx: ApplyContext, m: FollowupRecordMutation) -> None:
             reached=reached,
             satisfied=satisfied,
             words=words,
+            aspects=aspects,
             staff=staff.id,
             device_id=ctx.device_id,
             recorded_at=recorded_at,
@@ -176,7 +181,11 @@ async def apply_record(ctx: ApplyContext, m: FollowupRecordMutation) -> None:
         {FollowupTask.state: "done", FollowupTask.done_at: recorded_at, FollowupTask.satisfied: satisfied}
     ).where(FollowupTask.id == task["id"])
     if satisfied is False:
-        await _rectify(ctx, m, task, words)
+        origin = await work.request_origin(task["request"])
+        if origin is not None and origin.kind == "complaint":  # F6 + C2: back to the department's head
+            await _reopen.reopen(ctx, m.id, task, words)
+        else:
+            await _rectify(ctx, m, task, words)
 
 
 __all__ = [
@@ -184,12 +193,14 @@ __all__ = [
     "FIGURE_READERS",
     "METHODS",
     "RULES",
+    "aspect_counts",
     "complaint_details",
     "figure_offices",
     "leak_orders",
     "missing_leak_tests",
     "month_bounds",
     "month_of",
+    "orders_followed",
     "overdue_task_count",
     "rated_task_states",
     "record_leak_test",
@@ -234,7 +245,7 @@ def decorate(task: dict, now: datetime) -> dict:
     due = utc(task["due_at"])
     task["rule_label"] = RULES.get(task["rule"], task["rule"])
     task["overdue"] = task["state"] == "open" and due < now
-    task["hours_left"] = int((due - now).total_seconds() // 3600)
+    task["hours_left"] = int((due - now).total_seconds() / 3600)  # whole hours, toward zero
     return task
 
 

@@ -65,6 +65,9 @@ class FollowupRecord(Table):
     reached = Boolean()
     satisfied = Boolean(null=True, default=None)
     words = Text(default="")
+    # F5: the quarterly visit also asks about the front desk, cleaning, landscaping and security:
+    # {"frontdesk": true, "cleaning": false, …} (satisfied with each); empty for other follow-ups.
+    aspects = JSON(default={})
     staff = ForeignKey(references=Staff, null=False)
     device_id = Varchar(length=64, default="")
     recorded_at = Timestamptz()
@@ -141,3 +144,35 @@ class NoticeTopics(Table):
     topics = Text()
     decided_by = ForeignKey(references=Staff, null=False)
     decided_at = Timestamptz()
+
+
+class ComplaintReopening(Table):
+    """F6 + C2: a complaint follow-up that found a problem reopens the fix with the complaint's
+    responsible department and its head (an inbox and an alert for that head, like a
+    nonconformance) — not a repair order in engineering's queue. Fixed, it is followed up again."""
+
+    id = UUID(primary_key=True)  # made from the follow-up record's id: one record, one reopening
+    office = ForeignKey(references=Office, null=False, index=True)
+    record = ForeignKey(references=FollowupRecord, null=False, unique=True)
+    task = ForeignKey(references=FollowupTask, null=False)
+    request: ForeignKey = ForeignKey(references=ServiceRequest, null=False, index=True)
+    department = Varchar(length=30)
+    heads = JSON(default=[])  # the staff ids alerted as the department's head
+    words = Text(default="")  # what the resident is not satisfied with
+    deadline = Timestamptz()
+    state = Varchar(length=10, default="open")  # open | fixed
+    fixed_at = Timestamptz(null=True, default=None)
+    fixed_by = ForeignKey(references=Staff, null=True, default=None)
+    fix_note = Text(default="")
+    created_at = Timestamptz()
+
+
+class FollowupSettings(Table):
+    """Per office: who owns the quarterly visits (F5) — the service-centre head (`supervisor`), or
+    the manager where the office assigns it so."""
+
+    id = Serial(primary_key=True)
+
+    office = ForeignKey(references=Office, null=False, unique=True)
+    f5_role = Varchar(length=20, default="supervisor")
+    updated_by = ForeignKey(references=Staff, null=True, default=None)

@@ -17,6 +17,16 @@ TIDY_EARLY = timedelta(minutes=15)  # H1: the outgoing tidies the desk 15 minute
 MAX_COUNT = 100_000
 
 
+def arrived_late(shift_start: datetime, arrived: datetime | None) -> bool:
+    """H1: the incoming arrived less than 5 minutes before the shift (exactly 5 minutes is in time)."""
+    return arrived is not None and shift_start - arrived < ARRIVE_EARLY
+
+
+def tidied_late(shift_end: datetime, tidied: datetime | None) -> bool:
+    """H1: the outgoing tidied the desk less than 15 minutes before the end (exactly 15 is in time)."""
+    return tidied is not None and shift_end - tidied < TIDY_EARLY
+
+
 def aware(value: datetime, tz: ZoneInfo) -> datetime:
     """A time from a form without a zone is the office's local time."""
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=tz).astimezone(UTC)

@@ -110,6 +110,7 @@ async def apply_submit(ctx: ApplyContext, mutation: HandoverSubmit) -> None:
             device_id=ctx.device_id,
             clock_suspect=suspect,
             desk_tidied_at=tidied,
+            tidied_typed=data.tidied_typed,
             work_done=True,
             outgoing_inventory=inventory,
             outgoing_anomalies=anomalies,
@@ -167,7 +168,7 @@ async def _incoming_shift(office_id: int, day, code: str, templates: list[dict],
             return datetime.fromisoformat(shift["date"]).date(), shift["code"]
     message = _(
         "Nobody is rostered after %(shift)s in a published roster, so nobody can take over. "
-        "The supervisor publishes the roster first (D1).",
+        "The supervisor publishes the roster first.",
         shift=label,
     )
     raise RuleViolation("no_incoming", message, field="shift")

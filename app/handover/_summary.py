@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app.auth.schemas import CurrentStaff
+from app.handover._checks import arrived_late
 from app.handover.desk import check_office
-from app.handover.service import ARRIVE_EARLY
 from app.handover.tables import Handover
 from app.org.service import office_shift_templates
 from app.roster.service import (
@@ -88,7 +88,7 @@ async def duty_summary(staff: CurrentStaff, office_id: int, month: date) -> dict
                 inc["taken"] += 1
                 arrived = _aware(h["arrived_at"])
                 start = shift_bounds(h["to_date"], h["to_code"], templates, tz)[0]
-                if arrived and start - arrived < ARRIVE_EARLY:
+                if arrived_late(start, arrived):
                     inc["late"] += 1
         elif h["status"] == "refused":
             if out:

@@ -12,9 +12,10 @@ from app.auth.schemas import CurrentStaff
 from app.clock import aware as stored_utc
 from app.db import write_transaction
 from app.errors import Forbidden, RuleViolation, check_found
+from app.handover._checks import arrived_late, tidied_late
 from app.handover._summary import duty_summary  # noqa: F401 (re-exported)
 from app.handover.desk import check_office, on_duty_now
-from app.handover.service import ARRIVE_EARLY, HANDOVER_ROLES, REFUSALS, STATUSES, TIDY_EARLY
+from app.handover.service import HANDOVER_ROLES, REFUSALS, STATUSES
 from app.handover.tables import Handover, HandoverComment, HandoverItem
 from app.i18n import _, lazy
 from app.org.service import office_shift_templates
@@ -100,9 +101,9 @@ async def record(staff: CurrentStaff, handover_id: UUID) -> dict:
         "from_label": shift_label(row["from_date"], row["from_code"], templates),
         "to_label": shift_label(row["to_date"], row["to_code"], templates),
         "tidied_before": _minutes(from_end - tidied) if tidied else None,  # H1: 15 minutes before the end
-        "tidied_late": tidied is not None and from_end - tidied < TIDY_EARLY,
+        "tidied_late": tidied_late(from_end, tidied),
         "arrived_before": _minutes(to_start - arrived) if arrived else None,  # H1: 5 minutes early
-        "arrived_late": arrived is not None and to_start - arrived < ARRIVE_EARLY,
+        "arrived_late": arrived_late(to_start, arrived),
         "inventory": inventory,
         "items": items,
         "comments": comments,

@@ -58,6 +58,7 @@ class HandoverSubmitData(msgspec.Struct, forbid_unknown_fields=True):
     desk_tidied_at: datetime  # H1
     work_done: bool  # H6
     inventory: Annotated[list[InventoryCount], msgspec.Meta(max_length=60)]
+    tidied_typed: bool = True  # H1: False when a tap on the phone recorded the moment itself
     open_items: Annotated[list[OpenItem], msgspec.Meta(max_length=50)] = []
     anomalies: Annotated[list[Anomaly], msgspec.Meta(max_length=50)] = []
     note: Note = ""
@@ -76,6 +77,7 @@ class HandoverAcceptData(msgspec.Struct, forbid_unknown_fields=True):
     log_read: bool  # H2
     inventory: Annotated[list[InventoryCount], msgspec.Meta(max_length=60)]  # H4: the recount
     incoming: Signature  # H7
+    arrived_typed: bool = True  # H1: False when a tap on the phone recorded the moment itself
     # H7 on one phone: both sign here. Left out when each signs on their own phone: the handover
     # then waits for the outgoing's `handover.countersign`.
     outgoing: Signature | None = None
@@ -108,6 +110,7 @@ class HandoverRefuseData(msgspec.Struct, forbid_unknown_fields=True):
     arrived_at: datetime  # H1
     reasons: Annotated[list[RefusalReason], msgspec.Meta(max_length=4)]  # H5
     incoming: Signature
+    arrived_typed: bool = True  # H1
     log_read: bool = False
     inventory: Annotated[list[InventoryCount], msgspec.Meta(max_length=60)] = []
     anomalies: Annotated[list[Anomaly], msgspec.Meta(max_length=50)] = []

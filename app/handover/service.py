@@ -40,7 +40,7 @@ from app.handover._common import (  # noqa: F401 (re-exported)
 )
 from app.handover._submit import apply_submit
 from app.handover.schemas import HandoverAccept, HandoverCountersign, HandoverRefuse, HandoverSubmit, Signature
-from app.handover.tables import Handover, HandoverComment
+from app.handover.tables import Handover, HandoverComment, HandoverItem
 from app.i18n import _, lazy
 from app.org.service import office_shift_templates
 from app.roster.service import (
@@ -125,6 +125,21 @@ def _arrival(ctx: ApplyContext, value: datetime, moment: datetime, prepared_at: 
     return arrived
 
 
+async def _check_no_major_repair(row: dict) -> None:
+    """H5 「重大维修未完不接」: while a major repair of the shift is unfinished (an open item marked so),
+    the handover cannot be accepted — only refused, and the outgoing stays on duty (D10)."""
+    majors = await HandoverItem.select(HandoverItem.text).where(
+        (HandoverItem.handover == row["id"]) & HandoverItem.major_repair.eq(True) & (HandoverItem.state == "open")
+    )
+    if majors:
+        message = _(
+            "A major repair is unfinished (%(items)s): the handover cannot be accepted. Refuse it; "
+            "the outgoing stays on duty until the repair is done.",
+            items="、".join(m["text"] for m in majors)[:200],
+        )
+        raise RuleViolation("major_repair_unfinished", message, field="decision")
+
+
 async def apply_accept(ctx: ApplyContext, mutation: HandoverAccept) -> None:
     """The incoming read the log and open items (H2), recounted (H4), and both sign (H7): the incoming
     is on duty from this moment. A handover decided meanwhile is a stale change (DESIGN "Conflicts")."""
@@ -144,6 +159,7 @@ async def apply_accept(ctx: ApplyContext, mutation: HandoverAccept) -> None:
     prepared = stored_utc(row["prepared_at"])
     moment = max(moment, prepared)
     arrived = _arrival(ctx, data.arrived_at, moment, prepared)
+    await _check_no_major_repair(row)
     outgoing_counts = {r["item"]: r["count"] for r in row["outgoing_inventory"]}
     items = await office_inventory(ctx.staff.office_id)
     recount = check_inventory(data.inventory, items, outgoing_counts, "rc")
@@ -164,6 +180,7 @@ async def apply_accept(ctx: ApplyContext, mutation: HandoverAccept) -> None:
     incoming_side: dict[Any, Any] = {
         Handover.incoming: data.incoming.staff_id,
         Handover.arrived_at: arrived,
+        Handover.arrived_typed: data.arrived_typed,
         Handover.log_read: True,
         Handover.incoming_inventory: recount,
         Handover.incoming_anomalies: anomalies,
@@ -252,6 +269,7 @@ async def apply_refuse(ctx: ApplyContext, mutation: HandoverRefuse) -> None:
             Handover.status: "refused",
             Handover.incoming: data.incoming.staff_id,
             Handover.arrived_at: arrived,
+            Handover.arrived_typed: data.arrived_typed,
             Handover.log_read: data.log_read,
             Handover.incoming_inventory: recount,
             Handover.incoming_anomalies: anomalies,

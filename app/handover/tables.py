@@ -30,11 +30,13 @@ class Handover(Table):
     device_id = Varchar(length=64, default="")
     clock_suspect = Boolean(default=False)
     desk_tidied_at = Timestamptz()  # H1
+    tidied_typed = Boolean(default=True)  # H1: typed in afterwards (False: tapped at the moment)
     work_done = Boolean(default=False)  # H6: all work finished or carried over as open items
     outgoing_inventory = JSON(default=[])  # H4: [{item, count, damaged, note}]
     outgoing_anomalies = JSON(default=[])  # H3: [{text, explanation}]
     outgoing_note = Text(default="")
     arrived_at = Timestamptz(null=True, default=None)  # H1: the incoming's arrival
+    arrived_typed = Boolean(default=True)  # H1: typed in afterwards (False: tapped at the moment)
     log_read = Boolean(default=False)  # H2
     incoming_inventory = JSON(default=[])  # H4: the incoming's recount
     incoming_anomalies = JSON(default=[])  # H3: found by the incoming, explained by the outgoing

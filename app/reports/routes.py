@@ -3,8 +3,12 @@ the CSV exports behind every figure."""
 
 from __future__ import annotations
 
-from litestar import Request, get
-from litestar.params import FromQuery
+import uuid
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromQuery
 from litestar.response import Response, Template
 
 from app.auth.schemas import CurrentStaff
@@ -12,7 +16,11 @@ from app.clock import now
 from app.followups.service import FIGURE_READERS, RULES
 from app.org.service import list_offices
 from app.reports import service
+from app.reports.analysis import WRITERS, MonthlyAnalysisSave, analysis_of
+from app.sync.forms import FormOutcome, submit_form
 from app.web import is_htmx, page
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 FIGURES = {"roles": FIGURE_READERS}
 _MONTHS = {f"{m:02d}" for m in range(1, 13)}
@@ -52,7 +60,23 @@ async def monthly_report(
     context = await _figures_context(staff, month, office)
     context["summary"] = await service.followup_summary(staff, context["month"], office)
     context["recurring"] = await service.recurring_problems(staff, context["month"], office)
+    context["analysis"] = await analysis_of(office or staff.office_id, context["month"])
+    context["aspects"] = await service.visit_aspects(staff, context["month"], office)
+    context["can_write"] = staff.role in WRITERS and office in (None, staff.office_id)
+    context["new_id"] = str(uuid.uuid4())
     return page(request, "reports/monthly.html", **context)
+
+
+@post("/reports/monthly/analysis", opt={"roles": WRITERS})
+async def monthly_analysis_save(request: Request, staff: CurrentStaff, data: Form) -> Response | Template:
+    """F7: the analysis (causes and actions) of the month's recurring problems, saved as the same
+    `monthly_analysis.save` mutation a phone would send."""
+    month = _month(staff, str(data.get("month") or ""))
+
+    async def again(outcome: FormOutcome) -> Template:
+        return page(request, "reports/analysis_error.html", errors=outcome.errors, month=month)
+
+    return await submit_form(staff, MonthlyAnalysisSave, data, done=f"/reports/monthly?month={month}", again=again)
 
 
 @get("/reports/satisfaction", opt=FIGURES)
@@ -80,4 +104,4 @@ async def export_csv(
     return Response(body, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition})
 
 
-ROUTES = [reports_page, monthly_report, satisfaction_page, export_csv]
+ROUTES = [reports_page, monthly_report, monthly_analysis_save, satisfaction_page, export_csv]

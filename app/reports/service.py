@@ -8,7 +8,7 @@ exports are in `_exports`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from app.auth.schemas import CurrentStaff
 from app.clock import aware as utc
@@ -21,8 +21,23 @@ from app.reports._exports import EXPORT_KINDS, export
 from app.surveys import service as surveys
 from app.work import service as work
 
+RECURRING_AT = 2  # F7: a unit with this many repairs of one category in a month is a recurring problem
+# F2/K1: a repair done this long ago with no follow-up task of its own counts as not followed up
+# (the follow-up rate must not look complete while repairs have no task, e.g. a leak with no test date).
+UNFOLLOWED_AFTER = timedelta(days=2)
 TARGETS = {"followup_rate": 100.0, "on_time": 98.0, "satisfaction": 95.0, "file_errors": 1.0}  # K1
 TARGETS["survey_satisfaction"] = TARGETS["satisfaction"]  # K1 from the owner survey (app.surveys), judged alike
+
+
+def target_sources() -> dict[str, str]:
+    """K1: where each target comes from, named beside it on the page (the customer-service
+    department's quality targets)."""
+    return {
+        "followup_rate": _("Customer service quality target: resident follow-up rate 100%."),
+        "on_time": _("Customer service quality target: business handled on time above 98%."),
+        "satisfaction": _("Customer service quality target: residents' satisfaction above 95%."),
+        "file_errors": _("Customer service quality target: resident file error rate below 1%."),
+    }
 
 
 def meets(code: str, value: float | None) -> bool | None:
@@ -38,8 +53,10 @@ def meets(code: str, value: float | None) -> bool | None:
 
 
 def _judged(rates: list[dict]) -> list[dict]:
+    sources = target_sources()
     for rate in rates:
         rate["meets"] = meets(rate["code"], rate["value"])
+        rate["source"] = sources[rate["code"]]
     return rates
 
 
@@ -80,6 +97,8 @@ async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int 
 
     orders = await work.done_orders(offices, since, until)
     on_time = sum(1 for o in orders if utc(o.completed_at) <= utc(o.due_at))
+    followed = await followups.orders_followed([o.id for o in orders])
+    unfollowed = [o for o in orders if o.id not in followed and utc(o.completed_at) + UNFOLLOWED_AFTER < now]
 
     answers = await followups.satisfaction_answers(offices, since, until)
     satisfied = sum(1 for a in answers if a)
@@ -122,16 +141,21 @@ async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int 
                 {
                     "code": "followup_rate",
                     "label": _("Follow-up rate"),
-                    "note": _("Follow-ups made this month that are done or past due; one not due yet is not counted."),
+                    "note": _(
+                        "Follow-ups made this month that are done or past due, and repairs finished this month "
+                        "with no follow-up yet (%(n)s); one not due yet is not counted.",
+                        n=len(unfollowed),
+                    ),
                     "part": followups_done,
-                    "whole": len(tasks),
-                    "value": percent(followups_done, len(tasks)),
+                    "whole": len(tasks) + len(unfollowed),
+                    "value": percent(followups_done, len(tasks) + len(unfollowed)),
                     "target": TARGETS["followup_rate"],
                     "href": f"/followups?view=rated&{q}",
                 },
                 {
                     "code": "on_time",
                     "label": _("On-time completion"),
+                    "note": _("Work orders finished this month, counted on time when finished by their due time."),
                     "part": on_time,
                     "whole": len(orders),
                     "value": percent(on_time, len(orders)),
@@ -140,13 +164,13 @@ async def dashboard(staff: CurrentStaff, month: str, now: datetime, office: int 
                 },
                 {
                     "code": "satisfaction",
-                    "label": _("Satisfaction"),
+                    "label": _("Satisfaction (follow-up calls)"),
+                    "note": _("Follow-ups of this month where the resident was reached and answered."),
                     "part": satisfied,
                     "whole": len(answers),
                     "value": percent(satisfied, len(answers)),
                     "target": TARGETS["satisfaction"],
                     "href": f"/reports/satisfaction?{q}",
-                    "note": _("Source: the follow-up calls."),
                 },
                 {
                     "code": "survey_satisfaction",
@@ -219,7 +243,7 @@ async def per_office(staff: CurrentStaff, month: str, now: datetime) -> list[dic
 
 
 async def recurring_problems(staff: CurrentStaff, month: str, office: int | None = None) -> list[dict]:
-    """F7: units with two or more repairs of the same category in the month, and not-satisfied follow-ups."""
+    """F7: units with two or more (RECURRING_AT) repairs of the same category in the month, with counts."""
     offices = followups.figure_offices(staff, office)
     tz = staff.tz
     since, until = followups.month_bounds(month, tz)
@@ -228,10 +252,25 @@ async def recurring_problems(staff: CurrentStaff, month: str, office: int | None
         if r.unit_number:
             groups.setdefault((r.unit_number, r.category), []).append(r.seq)
     return [
-        {"unit": unit, "category": work.category_label(cat), "count": len(seqs), "orders": sorted(seqs)}
+        {
+            "unit": unit,
+            "category": work.category_label(cat),
+            "count": len(seqs),
+            "orders": sorted(seqs),
+            "label": _(
+                "%(unit)s %(category)s: %(n)s repairs", unit=unit, category=work.category_label(cat), n=len(seqs)
+            ),
+        }
         for (unit, cat), seqs in sorted(groups.items(), key=lambda kv: -len(kv[1]))
-        if len(seqs) >= 2
+        if len(seqs) >= RECURRING_AT
     ]
+
+
+async def visit_aspects(staff: CurrentStaff, month: str, office: int | None = None) -> list[dict]:
+    """F5: the quarterly visits' answers about the front desk, cleaning, landscaping and security."""
+    offices = followups.figure_offices(staff, office)
+    since, until = followups.month_bounds(month, staff.tz)
+    return await followups.aspect_counts(offices, since, until)
 
 
 async def followup_summary(staff: CurrentStaff, month: str, office: int | None = None) -> list[dict]:

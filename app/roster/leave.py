@@ -171,7 +171,7 @@ async def assign_substitute(actor: CurrentStaff, leave_id: int, substitute_id: i
             if not others:
                 message = _(
                     "%(day)s is a holiday (%(name)s): the substitute must be a mid-level manager, or "
-                    "no manager would be on duty (D8).",
+                    "no manager would be on duty.",
                     day=leave["day"].isoformat(),
                     name=holidays[leave["day"]],
                 )

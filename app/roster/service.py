@@ -230,7 +230,7 @@ async def publish(actor: CurrentStaff, month: date) -> bool:
             dates = "、".join(f"{day.isoformat()}（{name}）" for day, name in missing)
             message = _(
                 "Not published: on %(dates)s no mid-level manager or above (supervisor, manager or "
-                "engineering lead) is on duty. Holidays need one (D8).",
+                "engineering lead) is on duty. Holidays need one.",
                 dates=dates,
             )
             raise RuleViolation("holiday_without_manager", message)

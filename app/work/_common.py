@@ -56,23 +56,23 @@ CATEGORIES: dict[str, tuple[str, int]] = {
 }
 # W6: words that make a request urgent, unless the office sets its own.
 DEFAULT_URGENT_KEYWORDS = [
+    "漏水",
+    "渗水",
     "水浸",
-    "跑水",
+    "浸水",
     "爆管",
+    "跑水",
     "淹水",
     "火警",
     "火灾",
+    "着火",
     "冒烟",
     "困人",
     "困梯",
     "关人",
+    "被困",
     "停电",
     "停水",
-    "flood",
-    "fire alarm",
-    "trapped",
-    "power outage",
-    "water outage",
 ]
 # W6: kinds whose text or category can make them urgent; a complaint or consultation that mentions
 # 停水 reports no emergency. Marked urgent by the person taking it, any kind is.

@@ -24,7 +24,6 @@ from app.work._common import (
     REQUEST_STATES,
     URGENT_BY_CONTENT_KINDS,
     aware,
-    category_label,
     require,
     synced_later,
     tz_of,
@@ -187,8 +186,7 @@ async def apply_create(ctx: ApplyContext, m: RequestCreate) -> None:
     if data.handover_item_id is not None:
         await _convert_night_item(staff, data.handover_item_id, data.kind, m.id)
     if reasons:
-        title = _("Urgent repair: %(what)s", what=category_label(category) if category else description[:30])
-        await _urgent.raise_for_request(ctx, m.id, title, description, late=late, recorded_at=recorded_at)
+        await _urgent.raise_for_request(ctx, m.id, description, late=late, recorded_at=recorded_at)
 
 
 async def _convert_night_item(staff: CurrentStaff, item_id: UUID, kind: str, request_id: UUID) -> None:

@@ -12,7 +12,7 @@ from app.auth import directory
 from app.i18n import _
 from app.roster.service import on_shift_now
 from app.sync.registry import ApplyContext
-from app.work._common import tz_of
+from app.work._common import category_label, tz_of
 from app.work.tables import ServiceRequest, WorkEvent
 
 
@@ -28,12 +28,37 @@ async def _technicians(office_id: int, tz_name: str, at: datetime) -> list[int]:
     return [p.id for p in await directory.staff_of_office(office_id, roles=["technician"])]
 
 
+# W6: the managers hear of an urgent repair at once, in the first step, with the technician.
+MANAGERS_AT_ONCE = ["manager"]
+
+
+async def title_of(request_id: UUID) -> str:
+    """W6: what the alert says, once: the category (or the first words) and where —
+    "渗漏 · 1栋 302 · 卫生间". The alert's kind (紧急维修) is not repeated: the push puts it first."""
+    row = (
+        await ServiceRequest.select(
+            ServiceRequest.category,
+            ServiceRequest.description,
+            ServiceRequest.location,
+            ServiceRequest.unit.number.as_alias("unit_number"),
+            ServiceRequest.unit.building.name.as_alias("building_name"),  # type: ignore[union-attr]
+        )
+        .where(ServiceRequest.id == request_id)
+        .first()
+    ) or {}
+    what = category_label(row["category"]) if row.get("category") else str(row.get("description", ""))[:30]
+    unit = " ".join(p for p in (row.get("building_name"), row.get("unit_number")) if p)
+    return " · ".join(p for p in (what, unit, str(row.get("location") or "").strip()) if p)
+
+
 async def raise_for_request(
-    ctx: ApplyContext, request_id: UUID, title: str, body: str, *, late: bool, recorded_at: datetime
+    ctx: ApplyContext, request_id: UUID, body: str, *, late: bool, recorded_at: datetime
 ) -> UUID:
-    """W6: raise the `urgent_repair` alert of a request (once per request: its source is the request)."""
+    """W6: raise the `urgent_repair` alert of a request (once per request: its source is the request),
+    naming the rostered technician(s) and the managers in its first step."""
     staff = ctx.staff
     tz = tz_of(staff)
+    title = await title_of(request_id)
     if late:
         title = _("Late: %(title)s", title=title)
         body = _(
@@ -49,6 +74,7 @@ async def raise_for_request(
         body=body[:500],
         url=f"/work/requests/{request_id}",
         recipients=await _technicians(staff.office_id, staff.office_time_zone, ctx.received_at),
+        roles=MANAGERS_AT_ONCE,
         raised_by=staff.id,
         source=f"service_request:{request_id}",
         now=ctx.received_at,

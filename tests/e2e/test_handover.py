@@ -289,8 +289,9 @@ def test_h7_on_two_phones_the_incoming_signs_offline_then_the_outgoing_countersi
         shot(outgoing, "handover-countersign")
         countersign.locator("#f-countersign-secret").fill(DEMO_PASSWORD)
         countersign.get_by_role("button", name="以交班人身份签名").click()
-        # Queued first (sealing the signature takes a moment), then sent: wait for both.
-        outgoing.wait_for_function("document.getElementById('handover-notice').textContent.includes('已在本机签名')")
+        # Queued first (sealing the signature takes a moment), then sent: wait for both. Online, the
+        # notice says "已签名" (the "on this phone … when there is signal" words only while it waits).
+        outgoing.wait_for_function("document.getElementById('handover-notice').textContent.includes('签名：')")
         outgoing.wait_for_function("document.body.dataset.pending === '0'", timeout=30_000)
         duty = _on_duty(live_server, phones[0].cookies())
         assert duty["source"] == "handover" and duty["on_duty"]["name"] == people["in"]["name"]

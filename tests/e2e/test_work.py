@@ -222,15 +222,12 @@ def test_paid_order_refuses_cash_records_agreed_charges_and_prints_four_copies(p
     charges.get_by_label("更换水龙头（人工）").fill("1")
     charges.get_by_label("水龙头", exact=True).fill("1")
     expect(charges.locator("[data-charges-total]")).to_have_text("65.00")
-    page.locator("#f-payment_method").select_option("cash")
+    # S2: cash is not offered as a choice only to be refused; the form says no cash is paid.
+    assert page.locator('#f-payment_method option[value="cash"]').count() == 0
+    expect(charges).to_contain_text("不向维修人员支付现金")
     error = page.locator("#e-charges-payment_method")
-    expect(error).to_be_visible()
-    expect(error).to_contain_text("维修人员不得收取现金")
     page.locator("#f-resident_agreed").check()
-    page.get_by_role("button", name="记录收费").click()
-    page.wait_for_timeout(300)
-    assert pending_count(page) == 0  # nothing queued
-    shot(page, "work-paid-cash-refused")
+    shot(page, "work-paid-no-cash-choice")
 
     page.locator("#f-payment_method").select_option("bank_collection")
     expect(error).to_be_hidden()

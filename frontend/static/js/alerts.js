@@ -128,6 +128,7 @@ function connect() {
     showBadge(JSON.parse(event.data).open_count);
     document.documentElement.dataset.alertsLive = "1"; // tests wait for this
   });
+  source.addEventListener("count", (event) => { remember(event); showBadge(JSON.parse(event.data).open_count); });
   source.addEventListener("alert", (event) => {
     remember(event);
     const alert = JSON.parse(event.data);

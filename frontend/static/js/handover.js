@@ -84,6 +84,23 @@ function value(form, name) {
 const asCount = (v) => (/^\d+$/.test(v) ? Number(v) : v);
 const isoOf = (v) => { const d = new Date(v); return Number.isNaN(d.getTime()) ? v : d.toISOString(); };
 
+// H1: a tap records the moment itself (to the second); a time typed or changed by hand is marked typed.
+function tapNow(button) {
+  const form = button.form, name = button.dataset.tapNow, input = field(form, name), flag = field(form, button.dataset.flag);
+  const now = new Date();
+  input.value = localInput(now);
+  input.dataset.tappedIso = now.toISOString();
+  input.dataset.tappedValue = input.value;
+  if (flag) flag.value = "0";
+  button.closest(".field")?.querySelector("[data-tapped-note]")?.removeAttribute("hidden");
+}
+function timeOf(form, name, flagName) {
+  const input = field(form, name), flag = field(form, flagName);
+  const tapped = input?.dataset.tappedIso && input.value === input.dataset.tappedValue;
+  if (flag) flag.value = tapped ? "0" : "1";
+  return { at: tapped ? input.dataset.tappedIso : isoOf(value(form, name)), typed: !tapped };
+}
+
 function inventory(form, prefix, skipEmpty) {
   const rows = [];
   for (let i = 0; field(form, `${prefix}_item_${i}`); i++) {
@@ -109,7 +126,8 @@ function submitData(form) {
     handover_id: value(form, "id"),
     shift_date: shiftDate,
     shift_code: shiftCode,
-    desk_tidied_at: isoOf(value(form, "desk_tidied_at")),
+    desk_tidied_at: timeOf(form, "desk_tidied_at", "tidied_typed").at,
+    tidied_typed: timeOf(form, "desk_tidied_at", "tidied_typed").typed,
     work_done: value(form, "work_done"),
     inventory: inventory(form, "inv", false),
     open_items: pairs(form, "item", "text", "major", ["text", "major_repair"])
@@ -236,6 +254,12 @@ function showTakeover(pending) {
     if (el.dataset.pendingList === "open_items") listItems(el, pending.open_items || [], (r) => (r.major_repair ? "⚠ " : "") + r.text);
     else listItems(el, pending.anomalies || [], (r) => `${r.text} — ${r.explanation}`);
   }
+  // H5: an unfinished major repair blocks acceptance (重大维修未完不接); refusing stays possible.
+  const major = (pending.open_items || []).some((r) => r.major_repair);
+  document.querySelector("[data-major-block]")?.toggleAttribute("hidden", !major);
+  const accept = form.querySelector("[data-accept]");
+  if (accept) accept.disabled = major;
+  if (major) { const box = form.querySelector('[name="reasons"][value="major_repair_unfinished"]'); if (box) box.checked = true; }
   const counts = new Map((pending.inventory || []).map((r) => [r.item, r]));
   for (const el of document.querySelectorAll("[data-out-count]")) {
     const r = counts.get(el.dataset.outCount);
@@ -302,8 +326,11 @@ async function renderNow() {
   if (server && (!local || local[0] === server.id)) return showTakeover(server);
   if (local) { notice(inOutbox.has(local[0]) ? S.prepared_local : ""); return showTakeover(fromLocal(local[1])); }
   const outcome = session.outcome;
-  const OUTCOMES = { refuse: S.refused_local, accept: S.accepted_local, waiting: S.accepted_waiting, countersign: S.countersigned_local };
-  if (outcome) notice(fill(OUTCOMES[outcome.decision], outcome), outcome.decision === "refuse" ? "error" : "");
+  // "On this phone … when there is signal" only while the decision still waits in the outbox (offline).
+  const LOCAL = { refuse: S.refused_local, accept: S.accepted_local, waiting: S.accepted_waiting, countersign: S.countersigned_local };
+  const SYNCED = { refuse: S.refused_synced, accept: S.accepted_synced, waiting: S.waiting_synced, countersign: S.countersigned_synced };
+  const waiting = outcome && mine.some((e) => e.type !== "handover.submit" && e.data.handover_id === outcome.id);
+  if (outcome) notice(fill((waiting ? LOCAL : SYNCED)[outcome.decision], outcome), outcome.decision === "refuse" ? "error" : "");
   else notice("");
   showPrepare();
 }
@@ -379,7 +406,8 @@ async function onDecide(event) {
   const data = {
     handover_id: handoverId,
     expected_state: "submitted",
-    arrived_at: isoOf(value(form, "arrived_at")),
+    arrived_at: timeOf(form, "arrived_at", "arrived_typed").at,
+    arrived_typed: timeOf(form, "arrived_at", "arrived_typed").typed,
     log_read: value(form, "log_read"),
     inventory: inventory(form, "rc", true),
     anomalies: pairs(form, "found", "text", "expl", ["text", "explanation"]),
@@ -395,7 +423,7 @@ async function onDecide(event) {
   const label = fill(decision === "refuse" ? S.label_refuse : S.label_accept, { name: personName(incomingId) });
   if (!(await send(`handover.${decision}`, data, { id, label, fixSeq }))) return;
   session.decided.add(handoverId);
-  session.outcome = { decision: decision === "accept" && !outgoingSigns ? "waiting" : decision, name, reasons: reasonText };
+  session.outcome = { decision: decision === "accept" && !outgoingSigns ? "waiting" : decision, name, reasons: reasonText, id: handoverId };
   clearDraft(form);
   delete form.dataset.for;
   await render();
@@ -422,7 +450,7 @@ async function onCountersign(event) {
   const data = { handover_id: handoverId, expected_state: "signing", outgoing };
   if (!(await send("handover.countersign", data, { id, label: fill(S.label_countersign, { name: pending.outgoing_name }), fixSeq }))) return;
   session.decided.add(handoverId);
-  session.outcome = { decision: "countersign", name: pending.incoming_name };
+  session.outcome = { decision: "countersign", name: pending.incoming_name, id: handoverId };
   delete form.dataset.for;
   await render();
 }
@@ -496,6 +524,8 @@ if (prepareForm && takeoverForm) {
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-add-row]");
     if (button) addRow(button.closest("[data-rows]"));
+    const tap = event.target.closest("[data-tap-now]");
+    if (tap) tapNow(tap);
   });
   for (const form of [prepareForm, takeoverForm]) form.addEventListener("input", () => saveDraft(form));
   onOutboxEvent(async (event) => {

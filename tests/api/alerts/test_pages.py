@@ -197,3 +197,19 @@ async def test_a_reconnecting_stream_resumes_from_its_cursor(office, make_staff)
     again = stream.events(manager, since=cursor, poll_seconds=0.05, lifetime_seconds=0.5)
     messages = [m async for m in again]
     assert [m.event for m in messages] == ["hello", "alert"] and str(alert_id) in messages[1].data
+
+
+async def test_the_counter_drops_when_an_alert_is_acknowledged(office, make_staff, t0):
+    """The top bar's count of alerts waiting for acknowledgement drops at once when one is
+    acknowledged (here or by someone else): the stream sends the new count."""
+    manager = await as_current(await make_staff(office["id"], "manager"))
+    before = t0 - timedelta(minutes=1)  # raised before the page opened: in the hello's count
+    first = await service.raise_alert(office_id=office["id"], kind="duty_major", title="配电房冒烟", now=before)
+    await service.raise_alert(office_id=office["id"], kind="duty_major", title="地库水浸", now=before)
+    events = stream.events(manager, poll_seconds=0.05, lifetime_seconds=3)
+    hello = await anext(events)
+    assert '"open_count":2' in hello.data
+    await service.acknowledge(manager, first, "已处理")
+    message = await asyncio.wait_for(anext(events), 5)
+    assert message.event == "count" and '"open_count":1' in message.data
+    await events.aclose()

@@ -109,6 +109,22 @@ async def test_open_complaint_list_shows_the_countdown(people):
     assert detail_link > 0
 
 
+async def test_c3_an_overdue_complaint_shows_the_hours_it_is_over(people):
+    """C3: a complaint 2 hours 10 minutes past its 3 days shows "2 h over" (not 3: whole hours, not
+    rounded away from zero); one 59 minutes over shows 0."""
+    office, fd = people["office"], people["frontdesk"]
+    now = datetime.now(UTC)
+    await make_request(
+        office, fd.id, kind="complaint", at=now - timedelta(days=3, hours=2, minutes=10), description="两小时"
+    )
+    await make_request(
+        office, fd.id, kind="complaint", at=now - timedelta(days=3, minutes=59), description="不到一小时"
+    )
+    page = (await fd.client.get("/complaints?view=lapsed")).text
+    assert "3 天内未答复（已超 2 小时）" in page and "已超 3 小时" not in page
+    assert "3 天内未答复（已超 0 小时）" in page
+
+
 async def test_c3_work_requests_list_shows_the_complaint_countdown(people):
     """C3 "on every list": a complaint's row on /work/requests shows the same countdown as /complaints,
     computed by the complaint module (the work list only passes it to the template); a repair has none."""

@@ -4,6 +4,7 @@ scoping (qa across offices, others their own)."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections import Counter
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -309,3 +310,62 @@ async def test_k1_followup_rate_counts_only_tasks_done_or_already_due(people):
         r for r in (await dashboard(await sup.current(), "2026-10", now))["rates"] if r["code"] == "followup_rate"
     ]
     assert (rate["part"], rate["whole"], rate["value"]) == (3, 3, 100.0)
+
+
+async def test_k1_followup_rate_is_not_complete_while_a_repair_has_no_follow_up(people):
+    """F2/K1: a leak repair finished in the month with no leak test date has no follow-up task; after
+    2 days it counts as not followed up, so the month cannot read 100 % while it has none. Before those
+    2 days (just finished) it is not counted yet. Each target names its source on the page."""
+    office, fd, sup = people["office"], people["frontdesk"], people["supervisor"]
+    await make_order(office, fd.id, local(2026, 10, 5, 10, 0))
+    leak = await make_order(office, fd.id, local(2026, 10, 6, 10, 0), category="leaks")
+    await generate_followups(office["id"], local(2026, 10, 6, 12, 0))
+    (task,) = await FollowupTask.select().where(FollowupTask.office == office["id"])
+    data = {"task_id": str(task["id"]), "method": "phone", "reached": 1, "satisfied": 1}
+    assert (await fd.send("followup.record", data, recorded_at=local(2026, 10, 6, 13, 0)))["status"] == "applied"
+
+    async def rate(now: datetime) -> dict:
+        (found,) = [
+            r for r in (await dashboard(await sup.current(), "2026-10", now))["rates"] if r["code"] == "followup_rate"
+        ]
+        return found
+
+    early = await rate(local(2026, 10, 8, 9, 59))  # 1 day 23:59 after the leak repair: not counted yet
+    assert (early["part"], early["whole"], early["meets"]) == (1, 1, True)
+    late = await rate(local(2026, 10, 8, 10, 1))
+    assert (late["part"], late["whole"], late["value"], late["meets"]) == (1, 2, 50.0, False)
+    assert not await FollowupTask.exists().where(FollowupTask.work_order == leak["id"])
+
+    page = await sup.client.get("/reports?month=2026-10")
+    assert page.status_code == 200
+    for words in ("客服部质量目标：顾客回访率100%", "业务办理及时率大于98%", "满意度大于95%", "差错率低于1%"):
+        assert words in page.text, words
+
+
+async def test_f7_two_repairs_of_one_kind_at_a_unit_are_recurring_one_is_not(people):
+    """F7: a unit with 2 repairs of the same category in the month is listed as a recurring problem
+    with its count; 1 is not (the threshold's edge). The supervisor writes the causes and actions in
+    the app; the monthly report shows and prints them."""
+    from app.reports.service import recurring_problems
+
+    office, fd, sup = people["office"], people["frontdesk"], people["supervisor"]
+    units = office["units"]
+    for unit, n in ((units[0], 2), (units[1], 1)):
+        for i in range(n):
+            await make_order(office, fd.id, local(2026, 10, 5 + i, 10, 0), category="leaks", unit=unit)
+    rows = await recurring_problems(await sup.current(), "2026-10")
+    assert [(r["count"], r["category"]) for r in rows] == [(2, "渗漏")]
+
+    page = await sup.client.get("/reports/monthly?month=2026-10")
+    assert page.status_code == 200 and 'id="analysis-form"' in page.text and rows[0]["label"] in page.text
+    text = "楼顶防水层老化，两次渗漏同一原因；已报工程部更换防水层，11月10日前完成。"
+    saved = await sup.post("/reports/monthly/analysis", {"month": "2026-10", "text": text, "id": str(uuid.uuid4())})
+    assert saved.status_code == 303, saved.text
+    page = (await sup.client.get("/reports/monthly?month=2026-10")).text
+    assert text in page and "data-analysis-text" in page
+    again = await sup.post(
+        "/reports/monthly/analysis", {"month": "2026-10", "text": text + "补充", "id": str(uuid.uuid4())}
+    )
+    assert again.status_code == 303 and text + "补充" in (await sup.client.get("/reports/monthly?month=2026-10")).text
+    refused = await fd.post("/reports/monthly/analysis", {"month": "2026-10", "text": "x", "id": str(uuid.uuid4())})
+    assert refused.status_code in (403, 422)

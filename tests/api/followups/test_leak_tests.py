@@ -15,7 +15,7 @@ MISSING = "闭水试验日期未填"  # "Leak test date missing"
 async def test_f2_leak_repair_without_leak_test_date_is_listed_as_missing(people):
     """F2: a done leak repair with no leak test date has no follow-up; the follow-ups page and its
     first responder's home list it as "leak test date missing", linking to where it is recorded —
-    and only it (not a tested leak, a paid one, or another repair)."""
+    paid ones too (F2 is every repair's), not a tested leak or another repair."""
     office, fd, desk2 = people["office"], people["frontdesk"], people["desk2"]
     done = datetime.now(UTC) - timedelta(days=1)
     untested = await make_order(office, fd.id, done, category="leaks")
@@ -27,12 +27,13 @@ async def test_f2_leak_repair_without_leak_test_date_is_listed_as_missing(people
     ).status_code == 303
     await generate_followups(office["id"], datetime.now(UTC))
     assert not await FollowupTask.exists().where(FollowupTask.work_order == untested["id"])
+    assert f'data-leak-order="{paid["id"]}"' in (await desk2.client.get("/followups")).text
 
     page = await desk2.client.get("/followups")
     assert page.status_code == 200 and MISSING in page.text
     assert f'data-leak-order="{untested["id"]}"' in page.text
     assert f"/followups/leak-tests#order-{untested['id']}" in page.text
-    for other in (tested, paid, plumbing):
+    for other in (tested, plumbing):
         assert f'data-leak-order="{other["id"]}"' not in page.text
     leak_page = await desk2.client.get("/followups/leak-tests")
     assert f'id="order-{untested["id"]}"' in leak_page.text  # the link's target
@@ -41,7 +42,8 @@ async def test_f2_leak_repair_without_leak_test_date_is_listed_as_missing(people
     assert MISSING in home.text and "/followups/leak-tests" in home.text
     assert MISSING not in (await desk2.client.get("/")).text  # the follow-up will be fd's (C4), not desk2's
 
-    await fd.post(f"/followups/leak-tests/{untested['id']}", {"tested_on": done.date().isoformat()})
+    for order in (untested, paid):
+        await fd.post(f"/followups/leak-tests/{order['id']}", {"tested_on": done.date().isoformat()})
     assert MISSING not in (await fd.client.get("/followups")).text
     assert MISSING not in (await fd.client.get("/")).text
 

@@ -179,7 +179,7 @@ async def test_a_first_responders_follow_ups_are_theirs_alone(people):
 
     f2, f1, f4 = f"F2:{own['id']}", f"F1:{complaint}", f"F4:{paid['id']}"
     assert await mine(fd) == {f2, f1, f4}
-    assert await mine(desk2) == {f"F2:{other['id']}", f4}
+    assert await mine(desk2) == {f"F2:{other['id']}", f"F2:{paid['id']}", f4}  # paid: F2 and F4
     assert {k[:3] for k in await mine(lead)} == {"F3:"}
 
     tasks = {t["key"]: t for t in await FollowupTask.select().where(FollowupTask.office == office["id"])}
@@ -191,3 +191,30 @@ async def test_a_first_responders_follow_ups_are_theirs_alone(people):
     assert (await sup.send("followup.record", record(tasks[f1]["id"])))["status"] == "applied"  # on behalf
     assert (await desk2.send("followup.record", record(tasks[f4]["id"])))["status"] == "applied"
     assert await FollowupRecord.count().where(FollowupRecord.task == tasks[f2]["id"]) == 1
+
+
+async def test_f5_the_quarterly_visit_asks_about_the_other_services_and_they_are_counted(people):
+    """F5: reached, the visit records satisfied or not with the front desk, cleaning, landscaping and
+    security (each required); the monthly report counts those answers."""
+    from app.clock import zone
+
+    office, fd, sup = people["office"], people["frontdesk"], people["supervisor"]
+    await make_order(office, fd.id, local(2026, 8, 20, 10, 0))
+    await generate_followups(office["id"], local(2026, 10, 1, 9, 0))
+    (task,) = await FollowupTask.select().where((FollowupTask.office == office["id"]) & (FollowupTask.rule == "F5"))
+    page = (await sup.client.get(f"/followups/{task['id']}")).text
+    assert 'id="f5-aspects"' in page and "绿化" in page and "秩序维护" in page
+    base = {"task_id": str(task["id"]), "method": "visit", "reached": 1, "satisfied": 1}
+    missing = await sup.send("followup.record", {**base, "about_frontdesk": 1})
+    assert missing["status"] == "rejected" and missing["error"]["code"] == "aspect_required"
+    answers = {"about_frontdesk": 1, "about_cleaning": 0, "about_landscaping": 1, "about_security": 1}
+    data = {**base, **answers, "words": "楼道保洁不及时"}
+    result = await sup.send("followup.record", data)
+    assert result["status"] == "applied", result
+    row = await FollowupRecord.select(FollowupRecord.aspects).where(FollowupRecord.task == task["id"]).first()
+    aspects = row["aspects"] if isinstance(row["aspects"], dict) else __import__("json").loads(row["aspects"])
+    assert aspects == {"frontdesk": True, "cleaning": False, "landscaping": True, "security": True}
+    month = datetime.now(UTC).astimezone(zone()).strftime("%Y-%m")
+    report = (await sup.client.get(f"/reports/monthly?month={month}")).text
+    cleaning = report.split('data-aspect="cleaning"')[1].split("</tr>")[0]
+    assert "<td>0</td><td>1</td>" in cleaning

@@ -46,17 +46,31 @@ async def test_f2_leak_completed_friday_tested_saturday_is_due_tuesday(people):
 
 
 async def test_f2_safety_facilities_and_other_repairs_within_two_days(people):
-    """F2: safety-facility and other repairs are followed up within 2 days of completion; paid services are
-    left to F4."""
+    """F2: safety-facility and other repairs are followed up within 2 days of completion — every repair,
+    paid services included (F4 is in addition, not instead)."""
     office, fd = people["office"], people["frontdesk"]
     done = local(2026, 11, 10, 23, 30)  # late on a Tuesday, Shanghai time (15:30 UTC)
     safety = await make_order(office, fd.id, done, category="safety_facilities")
     other = await make_order(office, fd.id, done, category="electrical")
-    await make_order(office, fd.id, done, category="electrical", paid=True, charges_fen=5000)
+    paid = await make_order(office, fd.id, done, category="electrical", paid=True, charges_fen=5000)
     await generate_followups(office["id"], local(2026, 11, 11, 8, 0))
     tasks = {t["work_order"]: t for t in await tasks_of(office["id"], "F2")}
-    assert set(tasks) == {safety["id"], other["id"]}
+    assert set(tasks) == {safety["id"], other["id"], paid["id"]}
     assert {due_day(t) for t in tasks.values()} == {date(2026, 11, 12)}
+
+
+async def test_f2_a_paid_repair_of_200_yuan_gets_its_phone_follow_up_and_the_supervisors(people):
+    """F2 + F4: a 300-yuan paid leak repair gets its first responder's follow-up after the leak test
+    (F2) and the supervisor's call (F4) — both, not one instead of the other."""
+    office, fd, sup = people["office"], people["frontdesk"], people["supervisor"]
+    done = local(2026, 11, 10, 10, 0)
+    order = await make_order(office, fd.id, done, category="leaks", paid=True, charges_fen=30_000)
+    await record_leak_test(await fd.current(), order["id"], date(2026, 11, 11))
+    await generate_followups(office["id"], local(2026, 11, 11, 12, 0))
+    (f2,) = await tasks_of(office["id"], "F2")
+    (f4s,) = await tasks_of(office["id"], "F4S")
+    assert f2["work_order"] == f4s["work_order"] == order["id"]
+    assert (f2["assignee"], f4s["assignee"]) == (fd.id, sup.id)
 
 
 async def test_generation_is_idempotent_even_when_run_concurrently(people):
@@ -77,9 +91,10 @@ async def test_f4_exactly_200_yuan_goes_to_the_supervisor(people):
     office, fd, sup = people["office"], people["frontdesk"], people["supervisor"]
     done = local(2026, 11, 10, 10, 0)
     exact = await make_order(office, fd.id, done, paid=True, charges_fen=20_000)
-    await make_order(office, fd.id, done, paid=True, charges_fen=19_999)
+    below = await make_order(office, fd.id, done, paid=True, charges_fen=19_999)
     await generate_followups(office["id"], local(2026, 11, 10, 12, 0))
     (task,) = await tasks_of(office["id"], "F4S")
+    assert {t["work_order"] for t in await tasks_of(office["id"], "F2")} == {exact["id"], below["id"]}
     assert task["work_order"] == exact["id"]
     assert task["assignee"] == sup.id and task["assignee_role"] == "supervisor"
 
@@ -153,14 +168,23 @@ async def test_f3_monday_sample_of_last_week_for_the_engineering_lead(people):
 
 
 async def test_f5_a_quarter_with_one_repair_samples_it(people):
-    """F5: 20 % of a quarter's repair records, rounded up: a quarter with 1 repair → 1, for the manager."""
-    office, fd, manager = people["office"], people["frontdesk"], people["manager"]
+    """F5: 20 % of a quarter's repair records, rounded up: a quarter with 1 repair → 1, for the
+    service-centre head (the supervisor); an office that assigns the visits to the manager gets them
+    there from its next draw."""
+    office, fd, sup, manager = people["office"], people["frontdesk"], people["supervisor"], people["manager"]
     order = await make_order(office, fd.id, local(2026, 8, 20, 10, 0))
     await generate_followups(office["id"], local(2026, 9, 30, 23, 0))
     assert await tasks_of(office["id"], "F5") == []  # the quarter is not over
     await generate_followups(office["id"], local(2026, 10, 1, 9, 0))
     (task,) = await tasks_of(office["id"], "F5")
-    assert task["work_order"] == order["id"] and task["assignee"] == manager.id
+    assert task["work_order"] == order["id"] and task["assignee"] == sup.id and task["assignee_role"] == "supervisor"
+
+    assert (await sup.post("/followups/settings", {"f5_role": "manager"})).status_code == 303
+    late = await make_order(office, fd.id, local(2026, 9, 25, 10, 0))  # synced late: a top-up draw
+    await generate_followups(office["id"], local(2026, 10, 2, 9, 0))
+    by_order = {t["work_order"]: t for t in await tasks_of(office["id"], "F5")}
+    if late["id"] in by_order:
+        assert by_order[late["id"]]["assignee"] == manager.id
     assert quota(1, 20) == 1 and quota(10, 20) == 2 and quota(11, 20) == 3
 
 
@@ -245,7 +269,7 @@ async def test_f3_an_older_week_never_drawn_is_not_drawn_late(people):
 async def test_f5_late_repairs_of_a_drawn_quarter_are_topped_up(people):
     """F5: a quarter of 5 repairs drawn on its first day (1), then 6 more sync late: the top-up brings
     the sample to ceil(20 % × 11) = 3, verifies, and a second run adds nothing."""
-    office, fd, manager = people["office"], people["frontdesk"], people["manager"]
+    office, fd, sup = people["office"], people["frontdesk"], people["supervisor"]
     for i in range(5):
         await make_order(office, fd.id, local(2026, 8, 3, 10, 0) + timedelta(days=5 * i))
     await generate_followups(office["id"], local(2026, 10, 1, 9, 0))
@@ -258,7 +282,7 @@ async def test_f5_late_repairs_of_a_drawn_quarter_are_topped_up(people):
     assert topup["quota"] == quota(11, 20) == 3 and len(topup["chosen"]) == 2 and verify_draw(topup)
     tasks = await tasks_of(office["id"], "F5")
     assert len({t["work_order"] for t in tasks}) == len(tasks) == 3
-    assert {t["assignee"] for t in tasks} == {manager.id}
+    assert {t["assignee"] for t in tasks} == {sup.id}  # the service-centre head
 
     await generate_followups(office["id"], local(2026, 10, 3, 10, 0))
     assert len(await tasks_of(office["id"], "F5")) == 3

@@ -263,3 +263,25 @@ async def test_a_round_of_an_unknown_or_retired_route_is_refused(client, patrol,
     results = await sync_all(client, patrol["token"], [Phone(route).start()])
     assert results[0]["status"] == "rejected" and results[0]["error"]["code"] == "route_not_found"
     assert (await client.get(f"/patrols/routes/{route['id']}/walk")).status_code == 404
+
+
+async def test_d3_the_duty_officer_patrols_the_garden_and_records_a_nonconformance(
+    client, office, route, make_staff, login
+):
+    """D3: on duty, the duty officer patrols the garden and corrects and records nonconformances — a
+    round walked by the `duty` role, with a failed check, is applied like a patrol guard's."""
+    duty = await make_staff(office["id"], "duty")
+    token = await login(client, duty)
+    phone = Phone(route)
+    cps = route["checkpoints"]
+    batch = [
+        phone.start(),
+        phone.visit(cps[0]["code"]),
+        phone.finding("fail", checkpoint_id=cps[0]["id"], check_item_id=cps[0]["items"][0], note="花园垃圾未清"),
+        phone.finish(),
+    ]
+    results = await sync_all(client, token, batch)
+    assert statuses(results) == ["applied"] * len(batch), results
+    row = await PatrolRound.select().where(PatrolRound.id == uuid.UUID(phone.round_id)).first()
+    assert row["status"] == "finished"
+    assert await Finding.count().where((Finding.round == row["id"]) & (Finding.result == "fail")) == 1

@@ -100,7 +100,7 @@ async def people(app, office, make_staff, new_client):
         await client.aclose()
 
 
-def repair(office: dict, text: str = "厨房水龙头漏水", **extra) -> dict:
+def repair(office: dict, text: str = "厨房水龙头滴水", **extra) -> dict:
     return {
         "channel": "phone",
         "kind": "repair",
@@ -114,7 +114,7 @@ def repair(office: dict, text: str = "厨房水龙头漏水", **extra) -> dict:
 
 
 async def take_request(
-    actor: Actor, office: dict, text: str = "厨房水龙头漏水", recorded_at: datetime | None = None, **extra
+    actor: Actor, office: dict, text: str = "厨房水龙头滴水", recorded_at: datetime | None = None, **extra
 ) -> str:
     result = await actor.send("request.create", repair(office, text, **extra), recorded_at=recorded_at)
     assert result["status"] == "applied", result

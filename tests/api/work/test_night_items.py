@@ -16,7 +16,7 @@ async def test_d11_a_night_item_becomes_a_request_then_a_work_order_once(people)
     night, day, tech = people["duty"], people["frontdesk"], people["tech"]
     shift = last_night_shift()
     await publish(people["office"]["id"], [(*shift, night.id), (*following(shift), day.id)])
-    handed = submit(shift, open_items=[{"text": "1栋101卫生间漏水，已关总阀待维修", "major_repair": True}])
+    handed = submit(shift, open_items=[{"text": "1栋101卫生间漏水，已关总阀待维修", "major_repair": False}])
     accepted = decide("accept", handed["data"]["handover_id"], day.staff, night.staff)
     results = (await sync(night.client, night.token, [handed, accepted])).json()["results"]
     assert [r["status"] for r in results] == ["applied", "applied"], results

@@ -63,7 +63,7 @@ async def test_technician_accepts_arrives_draws_materials_completes_with_signatu
     """W2, W3, W7, C4: the whole flow from the phone; the signature is a PNG attachment with its time;
     the owner sees the completed order and signature; history says who, what, when and from which phone."""
     desk, tech = people["frontdesk"], people["tech"]
-    request_id = await take_request(desk, people["office"], "卫生间角阀漏水")
+    request_id = await take_request(desk, people["office"], "卫生间角阀滴水")
     order_id = await issue(desk, request_id, tech)
     materials = await _material_ids(people["office"]["id"])
     signature = await tech.upload_png("sig")

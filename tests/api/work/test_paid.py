@@ -68,6 +68,7 @@ async def test_s2_cash_to_the_technician_is_refused_in_the_mutation_and_in_the_f
         },
     )
     assert response.status_code == 422
+    assert 'value="cash"' not in response.text  # never offered as a choice, only refused if sent
     beside = re.search(r'id="e-charges-payment_method"[^>]*>([^<]*)<', response.text)
     assert beside and "不得收取现金" in beside.group(1)
     assert await WorkOrderCharge.count().where(WorkOrderCharge.work_order == uuid.UUID(order_id)) == 0

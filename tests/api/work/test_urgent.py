@@ -27,15 +27,65 @@ async def _notified(alert_id) -> set[int]:
     return {r["staff"] for r in rows}
 
 
+async def _level(alert_id) -> int:
+    return (await Alert.select(Alert.level).where(Alert.id == alert_id).first())["level"]
+
+
+async def test_w6_an_everyday_leak_in_chinese_alerts_technician_and_manager_at_once_naming_the_place(people):
+    """W6: "楼上漏水，卫生间天花板一直滴水" in category 渗漏 is urgent (漏水 is an everyday word, no English
+    needed); the first step names the on-duty technician(s) and the manager; the alert says the
+    category once and where (building, unit, location), and the push title says 紧急维修 once."""
+    import json
+
+    from app.alerts._delivery import language, push_payload
+
+    desk, manager = people["frontdesk"], people["manager"]
+    request_id = await take_request(
+        desk, people["office"], "楼上漏水，卫生间天花板一直滴水", category="leaks", location="卫生间"
+    )
+    alert = await _alert_of(request_id)
+    assert {people["tech"].id, people["tech2"].id, manager.id} <= await _notified(alert["id"])
+    unit = (
+        await ServiceRequest.select(
+            ServiceRequest.unit.number.as_alias("n"), ServiceRequest.unit.building.name.as_alias("b")
+        )
+        .where(ServiceRequest.id == uuid.UUID(request_id))
+        .first()
+    )
+    assert alert["title"] == f"{zh('Leaks')} · {unit['b']} {unit['n']} · 卫生间", alert["title"]
+    with language("zh-CN"):
+        push_title = json.loads(push_payload(alert, 0))["title"]
+    assert push_title.count("紧急维修") == 1 and push_title.count(zh("Leaks")) == 1, push_title
+    assert unit["b"] in push_title and "卫生间" in push_title
+
+
+async def test_w6_the_default_words_are_everyday_chinese(people):
+    """W6: 漏水, 渗水, 水浸, 爆管, 跑水, 火警, 冒烟, 困人, 关人, 停电, 停水 each make a repair urgent by default;
+    an English word alone does not (no reliance on English)."""
+    from app.work._common import DEFAULT_URGENT_KEYWORDS
+
+    for word in ("漏水", "渗水", "水浸", "爆管", "跑水", "火警", "冒烟", "困人", "关人", "停电", "停水"):
+        assert word in DEFAULT_URGENT_KEYWORDS, word
+    assert not [w for w in DEFAULT_URGENT_KEYWORDS if w.isascii()]
+    desk = people["frontdesk"]
+    english = await take_request(desk, people["office"], "basement flooding", category="other")
+    assert (await ServiceRequest.select(ServiceRequest.urgent).where(ServiceRequest.id == uuid.UUID(english)).first())[
+        "urgent"
+    ] is False
+    seep = await take_request(desk, people["office"], "外墙渗水到卧室", category="other")
+    assert (await _alert_of(seep))["kind"] == "urgent_repair"
+
+
 async def test_w6_urgent_leak_alerts_at_once_and_escalates_until_acknowledged(people):
-    """The office's default ladder: the technicians and the engineering lead at once, the manager after
-    5 minutes without acknowledgement. Acknowledged: the ladder stops, the manager is never called."""
+    """The office's default ladder: the technicians, the managers (W6: in the first step, not after a
+    wait) and the engineering lead at once; the manager is called again after 5 minutes without
+    acknowledgement. Acknowledged: the ladder stops, nobody is called again."""
     desk, tech, tech2, lead, manager = (people[k] for k in ("frontdesk", "tech", "tech2", "lead", "manager"))
     leak_id = await take_request(desk, people["office"], "楼上水浸，水从天花板往下流", category="leaks")
     alert = await _alert_of(leak_id)
     assert alert["kind"] == "urgent_repair" and alert["status"] == "open" and alert["needs_ack"] is True
     assert alert["url"] == f"/work/requests/{leak_id}" and alert["source"] == f"service_request:{leak_id}"
-    assert await _notified(alert["id"]) == {tech.id, tech2.id, lead.id}
+    assert await _notified(alert["id"]) == {tech.id, tech2.id, lead.id, manager.id}
     request = await ServiceRequest.select().where(ServiceRequest.id == uuid.UUID(leak_id)).first()
     assert request["urgent"] is True and "水浸" in request["urgent_reason"] and request["alert_late"] is False
     page = (await desk.client.get(f"/work/requests/{leak_id}")).text
@@ -43,9 +93,9 @@ async def test_w6_urgent_leak_alerts_at_once_and_escalates_until_acknowledged(pe
 
     raised = alert["raised_at"]
     await escalate_due(raised + timedelta(minutes=4, seconds=59))
-    assert manager.id not in await _notified(alert["id"])
+    assert await _level(alert["id"]) == 1
     await escalate_due(raised + timedelta(minutes=5, seconds=1))
-    assert manager.id in await _notified(alert["id"])  # nobody acknowledged: up the ladder
+    assert await _level(alert["id"]) == 2  # nobody acknowledged: up the ladder
 
     # A second urgent report, acknowledged by a technician (offline-capable mutation): it stops.
     fire_id = await take_request(desk, people["office"], "3栋12楼火警报警器鸣响", category="safety_facilities")
@@ -53,7 +103,7 @@ async def test_w6_urgent_leak_alerts_at_once_and_escalates_until_acknowledged(pe
     result = await tech.send("alert.acknowledge", {"alert_id": str(fire["id"]), "note": "马上到"})
     assert result["status"] == "applied", result
     await escalate_due(fire["raised_at"] + timedelta(minutes=30))
-    assert manager.id not in await _notified(fire["id"])
+    assert await _level(fire["id"]) == 1
     fire = await Alert.select(Alert.status, Alert.acknowledged_by).where(Alert.id == fire["id"]).first()
     assert fire == {"status": "acknowledged", "acknowledged_by": tech.id}
 
@@ -132,7 +182,7 @@ async def test_w6_the_technician_rostered_for_the_shift_is_named_not_every_techn
         people["frontdesk"], people["office"], "地下车库停电，灯全灭", category="electrical"
     )
     alert = await _alert_of(request_id)
-    assert await _notified(alert["id"]) == {tech2.id, lead.id}
+    assert await _notified(alert["id"]) == {tech2.id, lead.id, people["manager"].id}
 
 
 async def test_w6_keywords_make_only_repairs_and_help_requests_urgent(people):
