@@ -36,6 +36,7 @@ def target_sources() -> dict[str, str]:
         "followup_rate": _("Customer service quality target: resident follow-up rate 100%."),
         "on_time": _("Customer service quality target: business handled on time above 98%."),
         "satisfaction": _("Customer service quality target: residents' satisfaction above 95%."),
+        "survey_satisfaction": _("Customer service quality target: residents' satisfaction above 95%."),
         "file_errors": _("Customer service quality target: resident file error rate below 1%."),
     }
 
