@@ -1,4 +1,5 @@
-"""Command line: serve, migrate, setup, seed-demo, seed-load, create-staff, import-estate, verify-duty-log, vapid-keys."""
+"""Command line: serve, migrate, setup, seed-demo, seed-load, create-staff, import-estate, verify-duty-log,
+vapid-keys."""
 
 from __future__ import annotations
 

@@ -190,7 +190,8 @@ async def _requests(w: _Writer, rng: random.Random, office: int, facts: dict, n:
         rid, owner = uuid.uuid4(), rng.choice(owners)
         requests.append((rid, office, rng.choice(["phone", "visit", "online"]), rng.choice(["help", "consultation"]),
                          "", "", "张先生", "", rng.choice(_TEXTS), "[]", False, "", owner, "closed", False, "",
-                         "seed-load", at, at, False, False, at + timedelta(hours=3), at + timedelta(hours=3), owner))  # fmt: skip
+                         "seed-load", at, at, False, False, at + timedelta(hours=3), at + timedelta(hours=3),
+                         owner))  # fmt: skip
         tasks.append((uuid.uuid4(), office, f"LOAD:{rid}", "F1", rid, owner, "frontdesk", at + timedelta(days=1),
                       at + timedelta(hours=3), "done", at + timedelta(days=1), True))  # fmt: skip
     await w.insert("service_request", ["id", "office", "channel", "kind", "category", "location", "resident_name",
