@@ -44,7 +44,7 @@ class _PooledTransaction(SQLiteTransaction):
             try:
                 await self.begin()
             except BaseException:
-                engine.pool.put_nowait(self.connection)
+                engine.give_back(self.connection)
                 raise
         except BaseException:
             if self._lock_held:
@@ -65,10 +65,7 @@ class _PooledTransaction(SQLiteTransaction):
                 await self.commit()
         finally:
             engine.current_transaction.reset(self.context)
-            if self.connection.in_transaction:  # a failed COMMIT/ROLLBACK: never hand on an open transaction
-                with suppress(sqlite3.Error):
-                    await self.connection.execute("ROLLBACK")
-            engine.pool.put_nowait(self.connection)
+            engine.give_back(self.connection)  # never awaits: a cancelled request cannot keep the lock
             if self._lock_held:
                 engine.write_lock.release()
         return exception is None
@@ -80,13 +77,14 @@ class PooledSQLiteEngine(SQLiteEngine):
     once) from `open_pool()` to `close_pool()`: a query borrows one for its run; a transaction
     borrows one for its length. Without an open pool (scripts, migrations) it behaves as Piccolo's."""
 
-    __slots__ = ("_connections", "pool", "write_lock")
+    __slots__ = ("_cleanup", "_connections", "pool", "write_lock")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pool: asyncio.Queue | None = None
         self.write_lock = asyncio.Lock()
         self._connections: list[aiosqlite.Connection] = []
+        self._cleanup: set[asyncio.Task] = set()
 
     async def start_pool(self, size: int) -> None:
         if self.pool is not None:
@@ -121,10 +119,26 @@ class PooledSQLiteEngine(SQLiteEngine):
             async with connection.execute(query, args or []) as cursor:
                 return await cursor.fetchall()
         finally:
-            if connection.in_transaction:  # autocommit: only a statement that failed midway leaves one
-                with suppress(sqlite3.Error):
-                    await connection.execute("ROLLBACK")
+            self.give_back(connection)
+
+    def give_back(self, connection: aiosqlite.Connection) -> None:
+        """Return a borrowed connection. One left inside a transaction (a failed or cancelled COMMIT or
+        ROLLBACK) is rolled back in a task of its own first: the pool never hands on an open transaction."""
+        pool = self.pool
+        if pool is None:
+            return
+        if not connection.in_transaction:
             pool.put_nowait(connection)
+            return
+
+        async def roll_back() -> None:
+            with suppress(sqlite3.Error):
+                await connection.execute("ROLLBACK")
+            pool.put_nowait(connection)
+
+        task = asyncio.ensure_future(roll_back())
+        self._cleanup.add(task)
+        task.add_done_callback(self._cleanup.discard)
 
     async def run_ddl(self, ddl: str, in_pool: bool = False):
         """DDL (migrations, tests' tampering) on a connection of its own, as Piccolo does: never on a

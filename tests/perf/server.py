@@ -111,7 +111,7 @@ def wrk(url: str, cookie: str, connections: int, seconds: int = 5) -> dict[str, 
     }
 
 
-def settle(url: str, quiet_ms: float = 30.0, limit: float = 20.0) -> None:
+def settle(url: str, quiet_ms: float = 60.0, limit: float = 15.0) -> None:
     """Wait until the server has worked off what a previous run left queued (wrk stops sending, the
     server does not stop answering): /healthz answers within quiet_ms three times in a row."""
     deadline, quiet = time.monotonic() + limit, 0
