@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL := $(TEST_DATABASE_URL)
 
-.PHONY: run test lint format bench soak messages clean chromium
+.PHONY: run test lint format bench soak messages clean chromium wrk
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ test: $(VENV)/.dev chromium lint
 chromium:
 	@bash scripts/install-chromium.sh
 
+wrk:
+	@bash scripts/install-wrk.sh
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -56,7 +59,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 
 ## bench: the numbers the issues ask for (tests/perf), not part of `make test`
-bench: $(VENV)/.dev chromium
+bench: $(VENV)/.dev chromium wrk
 	DATABASE_URL= $(BIN)/python -m pytest tests/perf -p no:cacheprovider -q -s -o addopts="" --override-ini=norecursedirs=
 	@if [ -n "$(PG_URL)" ]; then DATABASE_URL="$(PG_URL)" $(BIN)/python -m pytest tests/perf -q -s -o addopts="" --override-ini=norecursedirs= ; fi
 

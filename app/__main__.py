@@ -1,4 +1,5 @@
-"""Command line: serve, migrate, setup, seed-demo, create-staff, import-estate, verify-duty-log, vapid-keys."""
+"""Command line: serve, migrate, setup, seed-demo, seed-load, create-staff, import-estate, verify-duty-log,
+vapid-keys."""
 
 from __future__ import annotations
 
@@ -155,6 +156,19 @@ def _vapid_keys() -> int:
     return 0
 
 
+def _seed_load(offices: int, years: int) -> int:
+    import time
+
+    from app.demo.load import seed_load
+
+    start = time.perf_counter()
+    counts = asyncio.run(seed_load(offices, years))
+    for table, n in counts.items():
+        print(f"  {table:<32} {n:>10,}")
+    print(f"{sum(counts.values()):,} rows in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
 def _serve(host: str, port: int, workers: int) -> int:
     import uvicorn
 
@@ -180,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     estate.add_argument("file")
     seed = sub.add_parser("seed-demo", help="create the demo company, offices and accounts")
     seed.add_argument("--if-empty", action="store_true", help="do nothing when the demo data exists")
+    load = sub.add_parser("seed-load", help="add realistic volumes (per office-year) to the demo offices, for benches")
+    load.add_argument("--offices", type=int, default=1)
+    load.add_argument("--years", type=int, default=1)
     staff = sub.add_parser("create-staff", help="create a staff account (password from STAFF_PASSWORD or a prompt)")
     staff.add_argument("--office", type=int, required=True)
     staff.add_argument("--username", required=True)
@@ -202,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
             return _import_estate(args.office, args.file)
         case "seed-demo":
             return _seed_demo(args.if_empty)
+        case "seed-load":
+            return _seed_load(args.offices, args.years)
         case "create-staff":
             return _create_staff(args)
         case "verify-duty-log":

@@ -2,16 +2,163 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import os
 import sqlite3
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
+from typing import Any
 from urllib.parse import unquote, urlparse
 
+import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
 from app.settings import Settings, get_settings
+
+
+def pool_size(engine_type: str) -> int:
+    """APP_DB_POOL: connections kept open per app instance. Default: SQLite 4 (readers in WAL; one
+    writer at a time anyway), PostgreSQL 10 (keep instances × pool below the server's max_connections)."""
+    value = os.environ.get("APP_DB_POOL", "")
+    return max(2, int(value)) if value.strip() else (10 if engine_type == "postgres" else 4)
+
+
+class _PooledTransaction(SQLiteTransaction):
+    """A transaction on a borrowed pool connection, given back (not closed) at the end. IMMEDIATE
+    transactions first take the process's write lock, so writers queue in asyncio (no busy-waiting
+    in SQLite) and a waiting writer never holds a connection that readers need."""
+
+    __slots__ = ("_lock_held",)
+
+    async def __aenter__(self) -> SQLiteTransaction:
+        engine: PooledSQLiteEngine = self.engine  # type: ignore[assignment]
+        if self._parent is not None or engine.pool is None:
+            return await super().__aenter__()
+        self._lock_held = self.transaction_type is not TransactionType.deferred
+        if self._lock_held:
+            await engine.write_lock.acquire()
+        try:
+            self.connection = await engine.pool.get()
+            try:
+                await self.begin()
+            except BaseException:
+                engine.give_back(self.connection)
+                raise
+        except BaseException:
+            if self._lock_held:
+                engine.write_lock.release()
+            raise
+        self.context = engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        engine: PooledSQLiteEngine = self.engine  # type: ignore[assignment]
+        if self._parent is not None or engine.pool is None or not hasattr(self, "_lock_held"):
+            return await super().__aexit__(exception_type, exception, traceback)
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        finally:
+            engine.current_transaction.reset(self.context)
+            engine.give_back(self.connection)  # never awaits: a cancelled request cannot keep the lock
+            if self._lock_held:
+                engine.write_lock.release()
+        return exception is None
+
+
+class PooledSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLite engine opens a new connection (and an aiosqlite thread) for every query run
+    outside a transaction. This one keeps a few persistent connections (WAL, foreign keys on, set
+    once) from `open_pool()` to `close_pool()`: a query borrows one for its run; a transaction
+    borrows one for its length. Without an open pool (scripts, migrations) it behaves as Piccolo's."""
+
+    __slots__ = ("_cleanup", "_connections", "pool", "write_lock")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pool: asyncio.Queue | None = None
+        self.write_lock = asyncio.Lock()
+        self._connections: list[aiosqlite.Connection] = []
+        self._cleanup: set[asyncio.Task] = set()
+
+    async def start_pool(self, size: int) -> None:
+        if self.pool is not None:
+            return
+        self.write_lock = asyncio.Lock()
+        pool: asyncio.Queue = asyncio.Queue()
+        for _ in range(size):
+            connection = await aiosqlite.connect(**self.connection_kwargs)
+            connection.row_factory = dict_factory  # type: ignore[assignment]
+            await connection.execute("PRAGMA foreign_keys = 1")
+            self._connections.append(connection)
+            pool.put_nowait(connection)
+        self.pool = pool
+
+    async def close_pool(self) -> None:
+        self.pool = None
+        connections, self._connections = self._connections, []
+        for connection in connections:
+            await connection.close()
+
+    def transaction(
+        self, transaction_type: TransactionType = TransactionType.deferred, allow_nested: bool = True
+    ) -> SQLiteTransaction:
+        return _PooledTransaction(engine=self, transaction_type=transaction_type, allow_nested=allow_nested)
+
+    async def _run_in_new_connection(self, query: str, args=None, query_type: str = "generic", table=None):
+        pool = self.pool
+        if pool is None:
+            return await super()._run_in_new_connection(query, args, query_type, table)
+        connection = await pool.get()
+        try:
+            async with connection.execute(query, args or []) as cursor:
+                return await cursor.fetchall()
+        finally:
+            self.give_back(connection)
+
+    def give_back(self, connection: aiosqlite.Connection) -> None:
+        """Return a borrowed connection. One left inside a transaction (a failed or cancelled COMMIT or
+        ROLLBACK) is rolled back in a task of its own first: the pool never hands on an open transaction."""
+        pool = self.pool
+        if pool is None:
+            return
+        if not connection.in_transaction:
+            pool.put_nowait(connection)
+            return
+
+        async def roll_back() -> None:
+            with suppress(sqlite3.Error):
+                await connection.execute("ROLLBACK")
+            pool.put_nowait(connection)
+
+        task = asyncio.ensure_future(roll_back())
+        self._cleanup.add(task)
+        task.add_done_callback(self._cleanup.discard)
+
+    async def run_ddl(self, ddl: str, in_pool: bool = False):
+        """DDL (migrations, tests' tampering) on a connection of its own, as Piccolo does: never on a
+        pooled one, whose cached statements would outlive the schema they were prepared for."""
+        if self.current_transaction.get() is not None or self.pool is None:
+            return await super().run_ddl(ddl, in_pool)
+        pool, self.pool = self.pool, None
+        try:
+            return await super().run_ddl(ddl, in_pool)
+        finally:
+            self.pool = pool
+
+    async def _run_in_existing_connection(
+        self, connection, query: str, args=None, query_type: str = "generic", table=None
+    ):
+        if self.pool is None:
+            return await super()._run_in_existing_connection(connection, query, args, query_type, table)
+        # The pool's connections have foreign keys on and dict rows already: one round trip, not three.
+        async with connection.execute(query, args or []) as cursor:
+            return await cursor.fetchall()
 
 
 def _postgres_config(url: str) -> dict:
@@ -37,7 +184,7 @@ def make_engine(settings: Settings) -> Engine:
     # Piccolo turns foreign keys on for every connection it opens.
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
-    return SQLiteEngine(path=str(path), timeout=15, log_queries=settings.log_queries)
+    return PooledSQLiteEngine(path=str(path), timeout=15, log_queries=settings.log_queries)
 
 
 @functools.cache
@@ -65,10 +212,15 @@ async def write_transaction():
 async def open_pool() -> None:
     engine = get_engine()
     if isinstance(engine, PostgresEngine):
-        await engine.start_connection_pool(min_size=1, max_size=10)
+        size = pool_size("postgres")
+        await engine.start_connection_pool(min_size=min(2, size), max_size=size)
+    elif isinstance(engine, PooledSQLiteEngine):
+        await engine.start_pool(pool_size("sqlite"))
 
 
 async def close_pool() -> None:
     engine = get_engine()
     if isinstance(engine, PostgresEngine):
         await engine.close_connection_pool()
+    elif isinstance(engine, PooledSQLiteEngine):
+        await engine.close_pool()

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery
+from litestar.params import Body, FromQuery, Parameter
 from litestar.response import Response, Template
 
 from app.auth.schemas import CurrentStaff
@@ -25,9 +25,20 @@ WRITERS = {"roles": service.DUTY_LOG_WRITERS}
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
-async def _log_context(staff: CurrentStaff, day: date, shift: str | None, office_id: int) -> dict:
-    entries = await service.entries_for_day(staff, office_id, day, shift)
+async def _log_context(
+    staff: CurrentStaff, day: date, shift: str | None, office_id: int, before: int | None = None, whole: bool = False
+) -> dict:
+    """A page of the day's log: the latest PAGE_SIZE entries (below entry `before`), or the whole day."""
+    size = None if whole else service.PAGE_SIZE
+    entries = await service.entries_for_day(staff, office_id, day, shift, before=before, limit=size and size + 1)
+    earlier = None
+    if size and len(entries) > size:
+        entries.remove(min(entries, key=lambda e: e["seq"]))
+        earlier = min(e["seq"] for e in entries)
     return {
+        "earlier": earlier,  # more entries below this number: a link to them
+        "paged": before is not None,
+        "whole": whole,
         "day": day,
         "prev_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1),
@@ -56,9 +67,12 @@ async def duty_log(
     office_id: int,
     day: FromQuery[date | None] = None,
     shift: FromQuery[str | None] = None,
+    before: Annotated[int | None, Parameter(query="before", ge=1, le=2**31 - 1)] = None,
+    whole: FromQuery[bool] = False,
 ) -> Template:
-    """The log of a day (or one shift of it), like the paper 值班记录; printable."""
-    context = await _log_context(staff, day or await _current_shift_date(office_id, staff), shift, office_id)
+    """The log of a day (or one shift of it), like the paper 值班记录, 50 entries a page; whole=1 prints it all."""
+    day = day or await _current_shift_date(office_id, staff)
+    context = await _log_context(staff, day, shift, office_id, before, whole)
     return page(request, "duty/_entries.html" if is_htmx(request) else "duty/log.html", **context)
 
 

@@ -229,14 +229,33 @@ def _localise(rows: list[dict], tz: ZoneInfo) -> list[dict]:
     return rows
 
 
-async def entries_for_day(staff: CurrentStaff, office_id: int, day: date, shift: str | None = None) -> list[dict]:
+PAGE_SIZE = 50  # entries on one page of a day's log; the whole day (to print) with all=1
+
+
+async def entries_for_day(
+    staff: CurrentStaff,
+    office_id: int,
+    day: date,
+    shift: str | None = None,
+    *,
+    before: int | None = None,
+    limit: int | None = None,
+) -> list[dict]:
     """A day's entries (by shift date) in time order, each correction listed with the entry it corrects
-    (D5), whatever day either was written: a correction of an entry not shown here names its original."""
+    (D5), whatever day either was written: a correction of an entry not shown here names its original.
+    With `limit`: only the latest `limit` entries (by number), below entry number `before` if given."""
     _check_office(staff, office_id)
     query = DutyLogEntry.select(*_COLUMNS).where((DutyLogEntry.office == office_id) & (DutyLogEntry.shift_date == day))
     if shift:
         query = query.where(DutyLogEntry.shift_code == shift)
-    rows = _localise(await query.order_by(DutyLogEntry.recorded_at).order_by(DutyLogEntry.seq), _tz(staff))
+    if before is not None:
+        query = query.where(DutyLogEntry.seq < before)
+    if limit is not None:
+        window = await query.order_by(DutyLogEntry.seq, ascending=False).limit(limit)
+        window.sort(key=lambda r: (r["recorded_at"], r["seq"]))
+    else:
+        window = await query.order_by(DutyLogEntry.recorded_at).order_by(DutyLogEntry.seq)
+    rows = _localise(window, _tz(staff))
     by_id = {row["id"]: _unlinked(row) for row in rows}
     for row in [*rows, *await _corrections_written_elsewhere(staff, office_id, by_id)]:
         if row["corrects"] in by_id:
