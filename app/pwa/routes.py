@@ -33,6 +33,7 @@ SHELL_FILES = [
     "js/movein.js",
     "js/public.js",
     "js/gate.js",
+    "js/scanner.js",
     "vendor/htmx-4.0.1.min.js",
     "icons/icon-192.png",
     "icons/icon-512.png",

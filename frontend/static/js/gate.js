@@ -5,6 +5,7 @@
 
 import { all, del, getMeta, setMeta } from "./idb.js";
 import { uuid } from "./outbox.js";
+import { setupScanner } from "./scanner.js";
 import { submit } from "./submit.js";
 import { flash, translator } from "./ui.js";
 
@@ -227,42 +228,15 @@ async function visitOut(v) {
 
 // --- scanning ---------------------------------------------------------------------------------------
 
-async function setupScanner() {
-  const button = document.getElementById("gate-scan");
-  if (!("BarcodeDetector" in window) || !navigator.mediaDevices?.getUserMedia) return;
-  try {
-    if (!(await window.BarcodeDetector.getSupportedFormats()).includes("qr_code")) return;
-  } catch { return; }
-  button.hidden = false;
-  button.addEventListener("click", scan);
-}
-
-async function scan() {
-  const box = document.getElementById("gate-scanner");
-  const video = document.getElementById("gate-video");
-  let stream;
-  try {
-    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
-  } catch { flash(t("scan_failed"), "error"); return; }
-  const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-  let running = true;
-  const stop = () => { running = false; stream.getTracks().forEach((track) => track.stop()); box.hidden = true; };
-  document.getElementById("gate-scan-stop").onclick = stop;
-  box.hidden = false;
-  video.srcObject = stream;
-  await video.play().catch(() => {});
-  while (running) {
-    try {
-      const codes = await detector.detect(video);
-      if (codes.length) {
-        stop();
-        document.getElementById("gate-number").value = codes[0].rawValue;
-        lookup(codes[0].rawValue);
-        return;
-      }
-    } catch { /* the video is not ready yet */ }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+function startScanner() {
+  return setupScanner({
+    button: document.getElementById("gate-scan"),
+    box: document.getElementById("gate-scanner"),
+    video: document.getElementById("gate-video"),
+    stopButton: document.getElementById("gate-scan-stop"),
+    onCode: (code) => { document.getElementById("gate-number").value = code; lookup(code); },
+    onFail: () => flash(t("scan_failed"), "error"),
+  });
 }
 
 // --- wiring -------------------------------------------------------------------------------------------
@@ -275,6 +249,6 @@ if (root) {
   document.getElementById("gate-visit").addEventListener("submit", (event) => { event.preventDefault(); visitIn(event.target); });
   document.body.addEventListener("outbox:synced", () => { if (navigator.onLine) loading = refresh(); });
   window.addEventListener("online", () => { loading = refresh(); });
-  setupScanner();
+  startScanner();
   loading = refresh().then(() => forgetOthers()).catch((error) => console.warn("gate", error));
 }

@@ -8,6 +8,7 @@
 
 import { entries, onOutboxEvent, uuid } from "./outbox.js";
 import { NotAnImage, storePhotos } from "./photos.js";
+import { setupScanner } from "./scanner.js";
 import { submit } from "./submit.js";
 import { flash, translator } from "./ui.js";
 
@@ -77,7 +78,7 @@ function startWalk() {
     walk.dataset.ready = "1";
     openScannedCode();
   });
-  setupScanner();
+  startScanner();
 }
 
 function readRoute() {
@@ -259,45 +260,15 @@ async function visit(form, method = "typed") {
   await render();
 }
 
-async function setupScanner() {
-  const button = walk.querySelector("[data-scan]");
-  if (!("BarcodeDetector" in window) || !navigator.mediaDevices?.getUserMedia) return;
-  try {
-    if (!(await window.BarcodeDetector.getSupportedFormats()).includes("qr_code")) return;
-  } catch { return; }
-  button.hidden = false;
-  button.addEventListener("click", scan);
-}
-
-async function scan() {
-  const box = walk.querySelector("[data-scanner]");
-  const video = walk.querySelector("[data-scan-video]");
-  let stream;
-  try {
-    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
-  } catch {
-    flash(t("scan_failed"), "error");
-    return;
-  }
-  const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-  let running = true;
-  const stop = () => { running = false; stream.getTracks().forEach((track) => track.stop()); box.hidden = true; };
-  walk.querySelector("[data-scan-stop]").onclick = stop;
-  box.hidden = false;
-  video.srcObject = stream;
-  await video.play().catch(() => {});
-  while (running) {
-    try {
-      const codes = await detector.detect(video);
-      if (codes.length) {
-        stop();
-        forms.visit.elements.code.value = codes[0].rawValue;
-        await visit(forms.visit, "scan");
-        return;
-      }
-    } catch { /* the video is not ready yet */ }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+function startScanner() {
+  return setupScanner({
+    button: walk.querySelector("[data-scan]"),
+    box: walk.querySelector("[data-scanner]"),
+    video: walk.querySelector("[data-scan-video]"),
+    stopButton: walk.querySelector("[data-scan-stop]"),
+    onCode: async (code) => { forms.visit.elements.code.value = code; await visit(forms.visit, "scan"); },
+    onFail: () => flash(t("scan_failed"), "error"),
+  });
 }
 
 // --- recording a check ---------------------------------------------------------------------------
