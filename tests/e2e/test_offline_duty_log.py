@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import re
@@ -14,6 +15,7 @@ import uuid
 import httpx
 import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.settings import ROOT
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, pending_count, shot, sign_in, wait_for_worker, wait_ready
@@ -274,3 +276,55 @@ def test_closing_the_browser_mid_replay_loses_nothing_and_applies_nothing_twice(
         assert all(server_count(live_server, context.cookies(), text) == 1 for text in texts)
     finally:
         context.close()
+
+
+_CACHED_PAGE_HAS = """async text => {
+  for (const key of await caches.keys()) {
+    if (!key.startsWith("pages-")) continue;
+    const response = await (await caches.open(key)).match(location.pathname + location.search);
+    if (response && (await response.text()).includes(text)) return true;
+  }
+  return false;
+}"""
+
+
+def test_offline_reload_shows_the_days_synced_entries_and_what_a_pending_one_is(page, context, live_server):
+    """D5 offline (issue 15, words staff understand): the duty log reloaded offline shows the entries
+    synced earlier that day (the page's offline copy is refreshed after each sync), and a pending entry
+    shows its category, its escalation and the entry it corrects; back online it is applied once."""
+    open_duty_log(page)
+    tag = uuid.uuid4().hex[:6]
+    first, second, third = f"已同步{tag}-1", f"已同步{tag}-2", f"离线更正{tag}"
+    for text in (first, second):
+        add_entry(page, text)
+        wait_synced(page)
+        page.locator("#entries").get_by_text(text).wait_for()
+    original = page.locator("#entries li.entry", has_text=first)
+    seq = re.search(r"#(\d+)", original.locator(".entry-head .muted").inner_text()).group(1)
+    # The phone keeps the page as it is after the syncs (a network request: give it a moment).
+    with contextlib.suppress(PlaywrightTimeout):  # the assertions below say what is missing
+        page.wait_for_function(_CACHED_PAGE_HAS, arg=second, timeout=10_000)
+
+    context.set_offline(True)
+    page.wait_for_function("!navigator.onLine")
+    original.locator("[data-correct]").click()
+    page.locator("#f-escalation").select_option("major")
+    add_entry(page, third, category="emergency")
+    assert pending_count(page) == 1
+    page.reload()
+    wait_ready(page)
+    entries = page.locator("#entries")
+    assert entries.get_by_text(first).count() == 1 and entries.get_by_text(second).count() == 1, (
+        "the entries synced earlier today are shown offline"
+    )
+    pending = page.locator("#pending-entries li", has_text=third)
+    words = pending.inner_text()
+    assert "紧急事件" in words, words  # its category
+    assert "重大：立即上报管理处经理" in words, words  # its escalation
+    assert f"更正 #{seq}" in words, words  # the entry it corrects
+    shot(page, "duty-log-offline-reload-pending-correction")
+
+    context.set_offline(False)
+    wait_synced(page)
+    page.locator("#entries").get_by_text(third).wait_for()
+    assert server_count(live_server, context.cookies(), third) == 1

@@ -3,7 +3,7 @@
 
 import { entries, flush, onOutboxEvent, pendingCount, resend, discard, oldestPendingAge } from "./outbox.js";
 import { get, setMeta } from "./idb.js";
-import { t } from "./ui.js";
+import { format, t } from "./ui.js";
 
 // The form sender (and its photo handling) is loaded when first needed: the sign-in page never needs it,
 // so a first visit stays small. The service worker precaches it like every shell file.
@@ -75,7 +75,7 @@ function summary(entry) {
   return entry.label || d.text || d.note || d.description || TYPE_LABELS[entry.type] || entry.type;
 }
 
-function pendingItem(entry, { controls = false } = {}) {
+function pendingItem(entry, { controls = false, list = null } = {}) {
   const li = document.createElement("li");
   li.className = `pending-item is-${entry.status}`;
   li.dataset.mutationId = entry.id;
@@ -87,7 +87,7 @@ function pendingItem(entry, { controls = false } = {}) {
   const status = document.createElement("span");
   status.className = `badge ${entry.status === "rejected" ? "major" : "warn"}`;
   status.textContent = t(entry.status === "rejected" ? "status_rejected" : "status_pending");
-  head.append(time, status);
+  head.append(time, status, ...choiceBadges(entry, list));
   if (controls) {
     const type = document.createElement("span"); type.className = "muted"; type.textContent = TYPE_LABELS[entry.type] || entry.type;
     head.append(type);
@@ -105,6 +105,33 @@ function pendingItem(entry, { controls = false } = {}) {
   }
   if (controls) li.append(entryControls(entry));
   return li;
+}
+
+/** What a pending change chose, in the words of its form's <select>s (the list's `data-outbox-form`),
+ * and the entry it corrects by the number the page shows for it ("更正 #12"). */
+function choiceBadges(entry, list) {
+  const form = list?.dataset.outboxForm ? document.getElementById(list.dataset.outboxForm) : null;
+  if (!form) return [];
+  const data = entry.data || {};
+  const badges = [];
+  for (const select of form.querySelectorAll("select[name]")) {
+    const value = data[select.name];
+    if (value === null || value === undefined || value === "") continue;
+    const option = [...select.options].find((o) => o.value === String(value));
+    if (!option) continue;
+    const badge = document.createElement("span");
+    badge.className = select.name === "escalation" ? `badge ${value}` : "badge";
+    badge.textContent = option.text;
+    badges.push(badge);
+  }
+  if (data.corrects) {
+    const seq = document.querySelector(`[data-entry-id="${CSS.escape(String(data.corrects))}"]`)?.dataset.entrySeq;
+    const note = document.createElement("span");
+    note.className = "badge corrects-earlier";
+    note.textContent = seq ? format(list.dataset.corrects, { seq }) : list.dataset.correctsEarlier;
+    badges.push(note);
+  }
+  return badges;
 }
 
 function entryControls(entry) {
@@ -203,7 +230,7 @@ async function renderPendingLists() {
     const type = list.dataset.outboxList;
     const shown = type ? mine.filter((e) => e.type === type) : mine;
     const controls = list.hasAttribute("data-outbox-all");
-    list.replaceChildren(...shown.map((e) => pendingItem(e, { controls })));
+    list.replaceChildren(...shown.map((e) => pendingItem(e, { controls, list })));
     if (!shown.length && list.dataset.empty) {
       const li = document.createElement("li"); li.className = "empty"; li.textContent = list.dataset.empty;
       list.append(li);
@@ -297,6 +324,14 @@ async function registerWorker() {
   }
 }
 
+/** A page marked `data-keep-fresh` (the duty log) has its offline copy fetched again after a sync, so
+ * that reloaded without signal it shows what was synced, not the page as it was first opened. */
+async function keepFreshCopy() {
+  if (!user || !navigator.onLine || !document.querySelector("[data-keep-fresh]")) return;
+  const registration = await navigator.serviceWorker?.ready;
+  registration?.active?.postMessage({ type: "CACHE_PAGES", user, urls: [location.pathname + location.search] });
+}
+
 async function askPersistentStorage() {
   if (!navigator.storage?.persist) return;
   let persisted = await navigator.storage.persisted();
@@ -351,7 +386,10 @@ document.addEventListener("input", (event) => {
 
 onOutboxEvent(async (event) => {
   await showPending();
-  if (event.type === "synced") document.body.dispatchEvent(new CustomEvent("outbox:synced", { bubbles: true }));
+  if (event.type === "synced") {
+    document.body.dispatchEvent(new CustomEvent("outbox:synced", { bubbles: true }));
+    keepFreshCopy();
+  }
   if (event.type === "rejected") (await sender()).announce("refused", event.error ? { error: event.error } : null);
   if (event.type === "auth") banner("auth-banner", t("sign_in_again"), { label: t("sign_in"), run: () => { location.href = "/login?next=" + encodeURIComponent(location.pathname); } });
 });
