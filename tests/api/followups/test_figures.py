@@ -109,7 +109,21 @@ async def october_rates(office_id: int, now: datetime) -> dict[str, tuple[int, i
         "followup_rate": (sum(t["state"] == "done" for t in tasks), len(tasks)),
         "on_time": (sum(o["completed_at"] <= o["due_at"] for o in orders), len(orders)),
         "satisfaction": (sum(bool(r["satisfied"]) for r in records), len(records)),
+        "survey_satisfaction": await _survey_ratings(office_id),
     }
+
+
+async def _survey_ratings(office_id: int) -> tuple[int, int]:
+    """K1 from the owner survey, from the raw answers of the office's latest survey: ratings of 4 or
+    5 over all ratings of the five questions."""
+    from app.surveys.tables import Survey, SurveyAnswer
+
+    surveys = await Survey.select(Survey.id).where(Survey.office == office_id).order_by(Survey.created_at)
+    if not surveys:
+        return (0, 0)
+    rows = await SurveyAnswer.select().where(SurveyAnswer.survey == surveys[-1]["id"])
+    ratings = [r[c] for r in rows for c in ("service_centre", "repairs", "cleaning", "landscaping", "security")]
+    return (sum(v >= 4 for v in ratings), len(ratings))
 
 
 async def october_complaints(office_id: int) -> list[dict]:
@@ -209,6 +223,7 @@ async def test_dashboard_equals_figures_computed_from_the_raw_records(people, ot
         "followup_rate": (0, 1),
         "on_time": (0, 1),
         "satisfaction": (0, 0),
+        "survey_satisfaction": (0, 0),
     }
 
 
