@@ -28,20 +28,24 @@ run: $(VENV)/.runtime
 	@echo ""
 	$(BIN)/python -m app serve --host $${APP_HOST:-127.0.0.1} --port $${APP_PORT:-8000}
 
-## test: lint, then the whole suite on SQLite and on PostgreSQL (when TEST_DATABASE_URL is set) at the
-## same time: two independent processes (own database, own servers, own Chromium), so the two engines
-## share the two cores instead of queueing; the PostgreSQL run's output follows the SQLite run's.
+## test: lint, then the whole suite on SQLite and on PostgreSQL (when TEST_DATABASE_URL is set). The
+## in-process tests of the two engines run side by side (two processes, own databases: CPU-bound, they
+## share the two cores well); the browser tests then run one engine after the other, because two
+## Chromiums and two servers on two cores make their timing unreliable.
 test: $(VENV)/.dev chromium lint
-	@set -u; pg_log=$$(mktemp); pg_pid=; \
+	@set -u; pg_log=$$(mktemp); pg_pid=; pg_rc=0; \
 	if [ -n "$(PG_URL)" ]; then \
-		DATABASE_URL="$(PG_URL)" $(BIN)/python -m pytest > "$$pg_log" 2>&1 & pg_pid=$$!; \
+		DATABASE_URL="$(PG_URL)" $(BIN)/python -m pytest --ignore=tests/e2e > "$$pg_log" 2>&1 & pg_pid=$$!; \
 	fi; \
-	echo "== SQLite"; DATABASE_URL= $(BIN)/python -m pytest; sqlite_rc=$$?; \
+	echo "== SQLite: in-process tests"; DATABASE_URL= $(BIN)/python -m pytest --ignore=tests/e2e; rc=$$?; \
 	if [ -n "$$pg_pid" ]; then \
-		wait $$pg_pid; pg_rc=$$?; echo "== PostgreSQL ($(PG_URL))"; cat "$$pg_log"; \
-	else pg_rc=0; echo "== TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi; \
-	rm -f "$$pg_log"; echo "== SQLite exit $$sqlite_rc, PostgreSQL exit $$pg_rc"; \
-	test $$sqlite_rc -eq 0 -a $$pg_rc -eq 0
+		wait $$pg_pid; pg_rc=$$?; echo "== PostgreSQL ($(PG_URL)): in-process tests"; cat "$$pg_log"; \
+	fi; rm -f "$$pg_log"; \
+	echo "== SQLite: browser tests"; DATABASE_URL= $(BIN)/python -m pytest tests/e2e || rc=1; \
+	if [ -n "$(PG_URL)" ]; then \
+		echo "== PostgreSQL: browser tests"; DATABASE_URL="$(PG_URL)" $(BIN)/python -m pytest tests/e2e || pg_rc=1; \
+	else echo "== TEST_DATABASE_URL not set: PostgreSQL runs skipped"; fi; \
+	echo "== SQLite exit $$rc, PostgreSQL exit $$pg_rc"; test $$rc -eq 0 -a $$pg_rc -eq 0
 
 chromium:
 	@bash scripts/install-chromium.sh
