@@ -19,10 +19,14 @@ from app.settings import Settings, get_settings
 
 
 def pool_size(engine_type: str) -> int:
-    """APP_DB_POOL: connections kept open per app instance. Default: SQLite 4 (readers in WAL; one
-    writer at a time anyway), PostgreSQL 10 (keep instances × pool below the server's max_connections)."""
-    value = os.environ.get("APP_DB_POOL", "")
-    return max(2, int(value)) if value.strip() else (10 if engine_type == "postgres" else 4)
+    """APP_DB_POOL: connections kept open per app instance. PostgreSQL default 10 (keep instances ×
+    pool below the server's max_connections). SQLite: 0 (off) unless set — NOTE: with the persistent
+    pool on, the full browser suite hung on SQLite (sign-ins and syncs waiting on the write lock
+    across server processes, stop 11); it stays opt-in until that is understood (issue 17)."""
+    value = os.environ.get("APP_DB_POOL", "").strip()
+    if engine_type == "postgres":
+        return max(2, int(value)) if value else 10
+    return max(2, int(value)) if value and int(value) > 0 else 0
 
 
 class _PooledTransaction(SQLiteTransaction):
@@ -214,7 +218,7 @@ async def open_pool() -> None:
     if isinstance(engine, PostgresEngine):
         size = pool_size("postgres")
         await engine.start_connection_pool(min_size=min(2, size), max_size=size)
-    elif isinstance(engine, PooledSQLiteEngine):
+    elif isinstance(engine, PooledSQLiteEngine) and pool_size("sqlite"):
         await engine.start_pool(pool_size("sqlite"))
 
 
