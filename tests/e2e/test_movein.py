@@ -70,6 +70,7 @@ def test_m2_the_inspection_done_offline_with_two_defects_lands_once(page, contex
     page.goto("/movein")
     wait_ready(page)
     shot(page, "01-movein-list")
+    page.locator("#f-unit_id").select_option(index=1)  # required, starts empty
     page.get_by_label("业主姓名").fill("赵新业主")
     page.locator("#open-form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/movein/\d+$"))
@@ -148,7 +149,8 @@ def test_m6_p6_permit_after_the_steps_then_a_violation_found_offline_on_the_patr
     page.goto("/renovation")
     wait_ready(page)
     form = page.locator("#apply-form")
-    unit_label = form.locator("#f-unit_id option").first.inner_text()
+    unit_label = form.locator("#f-unit_id option").nth(1).inner_text()  # the first is the empty "选择…"
+    form.locator("#f-unit_id").select_option(index=1)
     form.get_by_label("申报人姓名").fill("钱业主")
     form.locator("#f-ownership_photo").set_input_files(str(png(tmp_path / "own.png", 1)))
     form.locator("#f-contractor_name").fill("好家装饰公司")
