@@ -53,7 +53,7 @@ STATES: dict[str, str] = {
     "valid": lazy("Valid"),
     "not_yet": lazy("Not valid yet"),
     "expired": lazy("Expired"),
-    "withdrawn": lazy("Withdrawn"),
+    "withdrawn": lazy("Taken back"),
 }
 PASS_ISSUERS = frozenset({"frontdesk", "duty", "supervisor", "manager"})
 PASS_READERS = PASS_ISSUERS | {"patrol", "qa"}
