@@ -15,6 +15,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
+from app import memo
 from app.settings import Settings, get_settings
 
 
@@ -205,12 +206,15 @@ async def write_transaction():
     """A write transaction. On SQLite it is IMMEDIATE: DESIGN "Known traps" — DEFERRED
     transactions that read then write fail with `database is locked` under concurrency."""
     engine = get_engine()
-    if isinstance(engine, SQLiteEngine):
-        async with engine.transaction(transaction_type=TransactionType.immediate) as tx:
-            yield tx
-    else:
-        async with engine.transaction() as tx:
-            yield tx
+    try:
+        if isinstance(engine, SQLiteEngine):
+            async with engine.transaction(transaction_type=TransactionType.immediate) as tx:
+                yield tx
+        else:
+            async with engine.transaction() as tx:
+                yield tx
+    finally:
+        memo.forget()  # what this request read before the write may have changed
 
 
 async def open_pool() -> None:

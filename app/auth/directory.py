@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import msgspec
 
+from app import memo
 from app.auth.tables import Staff
 
 _COLUMNS = (
@@ -52,18 +53,24 @@ async def staff_of_office(
     active_only: bool = True,
 ) -> list[StaffEntry]:
     """The office's staff, by id: only the active ones unless told, in these roles and/or with these ids
-    (both given: either matches — an alert goes to a role and to named people)."""
-    query = Staff.select(*_COLUMNS).where(Staff.office == office_id)
-    if active_only:
-        query = query.where(Staff.is_active.eq(True))
-    role_list, id_list = (list(roles) if roles is not None else None), (list(ids) if ids is not None else None)
-    if role_list is not None and id_list is not None:
-        query = query.where(Staff.role.is_in(role_list or [""]) | Staff.id.is_in(id_list or [0]))
-    elif role_list is not None:
-        query = query.where(Staff.role.is_in(role_list or [""]))
-    elif id_list is not None:
-        query = query.where(Staff.id.is_in(id_list or [0]))
-    return _entries(await query.order_by(Staff.id))
+    (both given: either matches — an alert goes to a role and to named people). The office's whole
+    list is read once per page (app.memo: an office has tens of staff, and several sections ask)."""
+    role_set = set(roles) if roles is not None else None
+    id_set = set(ids) if ids is not None else None
+
+    def wanted(p: StaffEntry) -> bool:
+        if active_only and not p.is_active:
+            return False
+        if role_set is not None and id_set is not None:
+            return p.role in role_set or p.id in id_set
+        if role_set is not None:
+            return p.role in role_set
+        return id_set is None or p.id in id_set
+
+    async def load() -> list[StaffEntry]:
+        return _entries(await Staff.select(*_COLUMNS).where(Staff.office == office_id).order_by(Staff.id))
+
+    return [p for p in await memo.once(("staff_of_office", office_id), load) if wanted(p)]
 
 
 async def password_hash_of(staff_id: int) -> str | None:

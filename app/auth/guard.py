@@ -10,6 +10,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
+from app import memo
 from app.auth.service import csrf_for_session, staff_for_token
 from app.i18n import current_language, normalise_language
 from app.settings import get_settings
@@ -60,6 +61,13 @@ def session_middleware(app: ASGIApp) -> ASGIApp:
             scope["user"] = staff
             language = staff.language if staff else connection.cookies.get(LANGUAGE_COOKIE)
             current_language.set(normalise_language(language))
+            if scope["method"] in ("GET", "HEAD"):  # pages: what their sections read alike is read once
+                memo_token = memo.open_request()
+                try:
+                    await app(scope, receive, send)
+                finally:
+                    memo.close_request(memo_token)
+                return
         await app(scope, receive, send)
 
     return middleware

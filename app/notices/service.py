@@ -169,8 +169,9 @@ async def public_board(token: str) -> tuple[str, Any, list[NoticeView]] | None:
 
 async def board_status(office_id: int, at: datetime | None = None, tz: Any = None) -> BoardStatus:
     """When the board was last changed and when the next change is due (BOARD_DAYS later; due that day)."""
-    token = await board_token(office_id)
-    row = await NoticeBoard.select(NoticeBoard.changed_at).where(NoticeBoard.office == office_id).first()
+    query = NoticeBoard.select(NoticeBoard.public_token, NoticeBoard.changed_at).where(NoticeBoard.office == office_id)
+    row = await query.first()  # one read for both (issue 17's query budget)
+    token = row["public_token"] if row else await board_token(office_id)
     changed = aware(row["changed_at"]) if row and row["changed_at"] else None
     at = at or now()
     if changed is None:

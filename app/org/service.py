@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app import memo
 from app.auth.schemas import CurrentStaff
 from app.errors import check_found
 from app.org.tables import Building, Office, Resident, Unit
@@ -30,9 +31,14 @@ async def get_office(office_id: int) -> dict:
 
 
 async def office_shift_templates(office_id: int) -> list[dict]:
-    """The office's shift templates (D2), or the defaults."""
-    row = await Office.select(Office.shift_templates).where(Office.id == office_id).output(load_json=True).first()
-    return (row or {}).get("shift_templates") or DEFAULT_SHIFTS
+    """The office's shift templates (D2), or the defaults; read once per page (app.memo)."""
+
+    async def load() -> list[dict]:
+        query = Office.select(Office.shift_templates).where(Office.id == office_id).output(load_json=True)
+        row = await query.first()
+        return (row or {}).get("shift_templates") or DEFAULT_SHIFTS
+
+    return await memo.once(("office_shift_templates", office_id), load)
 
 
 async def list_offices(staff: CurrentStaff) -> list[dict]:

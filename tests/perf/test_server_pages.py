@@ -67,9 +67,11 @@ def test_each_page_at_one_and_fifty_connections(loaded):
     print(targets)
 
 
-def test_the_duty_officers_phone_while_fifty_users_load_the_supervisors_home(loaded):
-    """50 connections on the supervisor's home; one duty officer opens their home page meanwhile."""
-    with server(_env(loaded)) as url:
+@pytest.mark.parametrize("admission", ["4", "0"], ids=["fair-admission", "admission-off"])
+def test_the_duty_officers_phone_while_fifty_users_load_the_supervisors_home(loaded, admission):
+    """50 connections on the supervisor's home; one duty officer opens their home page meanwhile. Run
+    with fair admission (app.admission, the default) and without it (APP_ADMISSION=0) for the ratio."""
+    with server(_env(loaded) | {"APP_ADMISSION": admission}) as url:
         duty = session_cookie(url, "duty_a")
         boss = session_cookie(url, "super_a")
 
@@ -97,8 +99,11 @@ def test_the_duty_officers_phone_while_fifty_users_load_the_supervisors_home(loa
         (label, len(t), f"{statistics.median(t):.0f}", f"{max(t):.0f}")
         for label, t in (("quiet", quiet), ("while 50 load the supervisor's home", loaded_times))
     ]
+    refused = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     rows.append(("supervisor's home meanwhile (req/s)", boss_rps.group(1) if boss_rps else "?", "", ""))
-    report(f"duty_phone_under_supervisor_load_{ENGINE}", rows, ("duty officer's home", "requests", "p50 ms", "max ms"))
+    rows.append(("supervisor's home answered 503 (busy)", refused.group(1) if refused else "0", "", ""))
+    header = ("duty officer's home", "requests", "p50 ms", "max ms")
+    report(f"duty_phone_under_supervisor_load_{ENGINE}_admission_{admission}", rows, header)
 
 
 def _mutations(n: int) -> list[dict]:
