@@ -29,7 +29,12 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   const message = event.data || {};
   if (message.type === "SKIP_WAITING") self.skipWaiting();
-  if (message.type === "CACHE_PAGES") event.waitUntil(cachePages(message.user, message.urls || []));
+  if (message.type === "CACHE_PAGES") {
+    // Tell the page when its pages are in (it marks itself ready to go offline: html[data-offline-ready]).
+    const done = cachePages(message.user, message.urls || [], message.force === true)
+      .then(() => event.source?.postMessage({ type: "PAGES_CACHED" }));
+    event.waitUntil(done);
+  }
   if (message.type === "CACHE_PUBLIC") event.waitUntil(cachePublic(message.urls || []));
 });
 
@@ -113,12 +118,22 @@ async function remember(request, response) {
   await cache.put(request, response.clone());
 }
 
+// A page of the navigation fetched for offline use less than this long ago is not fetched again on
+// every page opened (each page would otherwise cost the server the whole navigation again); pages the
+// person opens are always fetched afresh (network first), and `force` refetches (after a sync).
+const CACHED_FRESH_MS = 5 * 60 * 1000;
+
 /** Fetch and keep pages a person will need offline (the navigation; later a round's checkpoints). */
-async function cachePages(user, urls) {
+async function cachePages(user, urls, force = false) {
   if (!user || user !== (await getMeta("user"))) return;
   const cache = await caches.open(PAGE_PREFIX + user);
-  await Promise.all(urls.map(async (url) => {
+  await Promise.all([...new Set(urls)].map(async (url) => {
     try {
+      if (!force) {
+        const kept = await cache.match(url);
+        const at = kept && Date.parse(kept.headers.get("date") || "");
+        if (at && Date.now() - at < CACHED_FRESH_MS) return;
+      }
       const response = await fetch(url, { credentials: "same-origin" });
       if (response.ok && !response.redirected && response.headers.get("X-Staff-Id") === user) {
         await cache.put(url, response);

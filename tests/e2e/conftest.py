@@ -160,6 +160,8 @@ def wait_for_worker(page: Page) -> None:
         page.reload()
         wait_ready(page)
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=45_000)
+    # The worker has fetched the navigation's pages for offline use (app.js: html[data-offline-ready]).
+    page.wait_for_function("document.documentElement.dataset.offlineReady === '1'", timeout=45_000)
 
 
 def pending_count(page: Page) -> int:

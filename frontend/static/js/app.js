@@ -314,13 +314,19 @@ async function registerWorker() {
     if (reloading || !document.getElementById("update-banner")) return;
     reloading = true; location.reload();
   });
-  // Cache the pages of the navigation now, so they open offline even if not visited yet.
+  // Cache the pages of the navigation now, so they open offline even if not visited yet; the worker
+  // says when they are in (html[data-offline-ready="1"]: the browser tests wait for it before going offline).
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data?.type === "PAGES_CACHED") document.documentElement.dataset.offlineReady = "1";
+  });
   const ready = await navigator.serviceWorker.ready;
   if (user) {
     // The navigation, and whatever a page says it needs offline (`data-cache-pages`: a JSON list).
     const urls = [...document.querySelectorAll(".tabbar a")].map((a) => a.getAttribute("href"));
     for (const element of document.querySelectorAll("[data-cache-pages]")) urls.push(...JSON.parse(element.dataset.cachePages));
     ready.active?.postMessage({ type: "CACHE_PAGES", user, urls });
+  } else {
+    document.documentElement.dataset.offlineReady = "1"; // nobody signed in: no pages of theirs to keep
   }
 }
 
@@ -329,7 +335,7 @@ async function registerWorker() {
 async function keepFreshCopy() {
   if (!user || !navigator.onLine || !document.querySelector("[data-keep-fresh]")) return;
   const registration = await navigator.serviceWorker?.ready;
-  registration?.active?.postMessage({ type: "CACHE_PAGES", user, urls: [location.pathname + location.search] });
+  registration?.active?.postMessage({ type: "CACHE_PAGES", user, urls: [location.pathname + location.search], force: true });
 }
 
 async function askPersistentStorage() {
