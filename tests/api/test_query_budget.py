@@ -18,8 +18,9 @@ BUDGET = 10
 # queries each; /handover reads the roster and both handovers. Their present counts are their
 # budget here so they cannot grow; lower them as sections move to set-based reads or summaries.
 # Stop 11: the front desk's, move-in's, notices' and supervision's home sections raised them from
-# 35/42/33/31/40 to the counts below, and /reports (the survey's satisfaction row) from 11 to 14.
-HOME_NOW = {"duty_a": 39, "super_a": 53, "frontdesk_a": 39, "englead_a": 32, "manager_a": 44}
+# 35/42/33/31/40 to 39/53/39/32/44, and /reports (the survey's satisfaction row) from 11 to 14; stop 12's
+# per-request memo (app.memo: shift templates, the office's staff, the notice board) to the counts below.
+HOME_NOW = {"duty_a": 34, "super_a": 47, "frontdesk_a": 34, "englead_a": 27, "manager_a": 39}
 
 # role's demo account → the pages it opens, each with its budget (None = BUDGET).
 PAGES: dict[str, dict[str, int | None]] = {

@@ -121,3 +121,12 @@ async def test_a_client_with_too_many_waiting_gets_503_to_retry_and_exempt_paths
     release.set()
     await asyncio.gather(*tasks)
     assert statuses.count(200) == 5
+
+
+def test_the_served_app_is_wrapped_and_app_admission_0_turns_it_off(monkeypatch):
+    import app.asgi
+
+    assert isinstance(app.asgi.app.queue, FairQueue) and app.asgi.app.queue.limit == 4  # type: ignore[attr-defined]
+    monkeypatch.setenv("APP_ADMISSION", "0")
+    inner = object()
+    assert admission_middleware(inner) is inner  # type: ignore[arg-type]
