@@ -46,15 +46,24 @@ def demo_data(prepared_database):
     subprocess.run([sys.executable, "-m", "app", "seed-demo", "--if-empty"], cwd=ROOT, check=True, capture_output=True)
 
 
+def server_log(port: int) -> Path:
+    return ARTIFACTS / f"server-{port}.log"
+
+
 def start_server(port: int, **env: str) -> subprocess.Popen:
-    """An app server process on the test database; returns once /healthz answers."""
+    """An app server process on the test database; returns once /healthz answers. Its log goes to a
+    file (tests/e2e/artifacts/server-<port>.log): a pipe nobody reads fills up (64 KB) and then blocks
+    the server's next log line, and with it the whole server, in the middle of the suite."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = server_log(port).open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
         env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
+    log.close()  # the child has its own handle
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -63,7 +72,7 @@ def start_server(port: int, **env: str) -> subprocess.Popen:
         except httpx.HTTPError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError("the app server did not start: " + process.stderr.read().decode()[-2000:])
+    raise RuntimeError("the app server did not start: " + server_log(port).read_text(errors="replace")[-2000:])
 
 
 def stop_server(process: subprocess.Popen) -> None:
