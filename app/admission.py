@@ -8,9 +8,12 @@ to the same client twice while another waits. One client also holds at most `per
 a newcomer finds a place free at once. Waiting costs nothing but memory: a waiting request has not
 been read or routed.
 
-Not admitted through the queue (they are cheap or long-lived): static files, the service worker, the
-health check, and the alert stream (a server-sent event stream holds its request open for minutes).
-A client with `max_waiting` requests already waiting gets 503 with Retry-After (the outbox retries).
+Only reads (GET, HEAD) queue: they are what a crowd opens, and they cost the most (a home page runs
+tens of queries). Writes go straight in (on SQLite they queue on the write lock anyway), so a phone
+sending a photo slowly over a weak signal never holds a place others wait for. Never queued either
+(cheap, long-lived or large): static files, the service worker, the health check, attachments, and
+the alert stream (a server-sent event stream holds its request open for minutes).
+A client with `max_waiting` requests already waiting gets 503 with Retry-After.
 
 APP_ADMISSION=0 turns it off; APP_ADMISSION=N sets the limit (default 4: a little more than the two
 cores, so database waits overlap).
@@ -30,7 +33,8 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from app.auth.guard import SESSION_COOKIE
 
 # Paths that are never queued: cheap, or open for a long time (the alert stream).
-EXEMPT_PREFIXES = ("/static/", "/sw.js", "/manifest.webmanifest", "/healthz", "/alerts/stream")
+EXEMPT_PREFIXES = ("/static/", "/sw.js", "/manifest.webmanifest", "/healthz", "/alerts/stream", "/api/attachments/")
+QUEUED_METHODS = ("GET", "HEAD")
 
 
 class FairQueue:
@@ -148,7 +152,11 @@ def admission_middleware(app: ASGIApp, limit: int | None = None) -> ASGIApp:
     queue = FairQueue(size)
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(EXEMPT_PREFIXES):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in QUEUED_METHODS
+            or scope["path"].startswith(EXEMPT_PREFIXES)
+        ):
             await app(scope, receive, send)
             return
         key = client_key(scope)

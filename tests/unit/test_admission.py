@@ -87,12 +87,12 @@ def test_the_client_is_its_session_hashed_else_its_address():
     assert client_key({"headers": [(b"cookie", b"\x00bad;;==")], "client": ("10.0.0.9", 5)}) == "a:10.0.0.9"
 
 
-async def test_a_client_with_too_many_waiting_gets_503_to_retry_and_exempt_paths_never_queue():
+async def test_a_client_with_too_many_waiting_gets_503_and_writes_and_exempt_paths_never_queue():
     release = asyncio.Event()
     statuses: list[int] = []
 
     async def slow_app(scope, receive, send):
-        if scope["path"] != "/healthz":
+        if scope["path"] == "/":
             await release.wait()
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
@@ -100,7 +100,7 @@ async def test_a_client_with_too_many_waiting_gets_503_to_retry_and_exempt_paths
     app = admission_middleware(slow_app, limit=2)
     app.queue.max_waiting = 3  # type: ignore[attr-defined]
 
-    async def call(path: str) -> None:
+    async def call(path: str, method: str = "GET") -> None:
         async def receive():
             return {"type": "http.request", "body": b""}
 
@@ -108,7 +108,13 @@ async def test_a_client_with_too_many_waiting_gets_503_to_retry_and_exempt_paths
             if message["type"] == "http.response.start":
                 statuses.append(message["status"])
 
-        scope = {"type": "http", "path": path, "headers": [(b"cookie", b"sid=one")], "client": ("1.2.3.4", 1)}
+        scope = {
+            "type": "http",
+            "method": method,
+            "path": path,
+            "headers": [(b"cookie", b"sid=one")],
+            "client": ("1.2.3.4", 1),
+        }
         await app(scope, receive, send)
 
     tasks = [asyncio.create_task(call("/")) for _ in range(4)]  # 1 runs (per client: 1 of 2), 3 wait
@@ -117,10 +123,11 @@ async def test_a_client_with_too_many_waiting_gets_503_to_retry_and_exempt_paths
     assert statuses == [503]
     assert "/healthz" in EXEMPT_PREFIXES
     await call("/healthz")  # not queued behind the others
-    assert statuses == [503, 200]
+    await call("/api/sync", "POST")  # writes are not queued: a slow upload never holds a place
+    assert statuses == [503, 200, 200]
     release.set()
     await asyncio.gather(*tasks)
-    assert statuses.count(200) == 5
+    assert statuses.count(200) == 6
 
 
 def test_the_served_app_is_wrapped_and_app_admission_0_turns_it_off(monkeypatch):
