@@ -28,7 +28,7 @@ import os
 from collections import OrderedDict, deque
 from http.cookies import SimpleCookie
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPResponseStartEvent, Receive, Scope, Send
 
 from app.auth.guard import SESSION_COOKIE
 
@@ -126,7 +126,7 @@ async def _busy(send: Send) -> None:
         {"error": {"code": "busy", "message": "服务器繁忙，请稍后再试。 The server is busy; try again shortly."}},
         ensure_ascii=False,
     ).encode()
-    start: Message = {
+    start: HTTPResponseStartEvent = {
         "type": "http.response.start",
         "status": 503,
         "headers": [
@@ -136,7 +136,7 @@ async def _busy(send: Send) -> None:
         ],
     }
     await send(start)
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def limit_from_env() -> int:

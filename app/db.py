@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import os
 import sqlite3
+import sys
+import time
 from contextlib import asynccontextmanager, suppress
+from types import FrameType
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -30,6 +34,22 @@ def pool_size(engine_type: str) -> int:
     return max(2, int(value)) if value and int(value) > 0 else 0
 
 
+LOCK_WARN_SECONDS = 5.0
+log = logging.getLogger("app.db")
+
+
+def _caller() -> str:
+    """Where the app took the write lock: its innermost frames in app/ (cheap: no source lines read)."""
+    frame: FrameType | None = sys._getframe(2)
+    found: list[str] = []
+    while frame is not None and len(found) < 3:
+        name = frame.f_code.co_filename
+        if "/app/" in name and not name.endswith("/app/db.py"):
+            found.append(f"{name.rsplit('/app/', 1)[1]}:{frame.f_code.co_name}:{frame.f_lineno}")
+        frame = frame.f_back
+    return " < ".join(found) or "?"
+
+
 class _PooledTransaction(SQLiteTransaction):
     """A transaction on a borrowed pool connection, given back (not closed) at the end. IMMEDIATE
     transactions first take the process's write lock, so writers queue in asyncio (no busy-waiting
@@ -43,7 +63,7 @@ class _PooledTransaction(SQLiteTransaction):
             return await super().__aenter__()
         self._lock_held = self.transaction_type is not TransactionType.deferred
         if self._lock_held:
-            await engine.write_lock.acquire()
+            await engine.take_write_lock()
         try:
             self.connection = await engine.pool.get()
             try:
@@ -82,7 +102,7 @@ class PooledSQLiteEngine(SQLiteEngine):
     once) from `open_pool()` to `close_pool()`: a query borrows one for its run; a transaction
     borrows one for its length. Without an open pool (scripts, migrations) it behaves as Piccolo's."""
 
-    __slots__ = ("_cleanup", "_connections", "pool", "write_lock")
+    __slots__ = ("_cleanup", "_connections", "lock_holder", "lock_since", "pool", "write_lock")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,6 +110,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         self.write_lock = asyncio.Lock()
         self._connections: list[aiosqlite.Connection] = []
         self._cleanup: set[asyncio.Task] = set()
+        self.lock_since, self.lock_holder = 0.0, ""
 
     async def start_pool(self, size: int) -> None:
         if self.pool is not None:
@@ -109,6 +130,22 @@ class PooledSQLiteEngine(SQLiteEngine):
         connections, self._connections = self._connections, []
         for connection in connections:
             await connection.close()
+
+    async def take_write_lock(self) -> None:
+        """The process's write lock. A wait past LOCK_WARN_SECONDS is logged with where the holder took
+        it: a transaction left open, or awaiting something slow inside it, stalls every writer."""
+        acquiring = asyncio.ensure_future(self.write_lock.acquire())
+        try:
+            while not (await asyncio.wait({acquiring}, timeout=LOCK_WARN_SECONDS))[0]:
+                held = time.monotonic() - self.lock_since
+                log.warning("waiting for the SQLite write lock; held for %.0f s by %s", held, self.lock_holder)
+        except BaseException:
+            if acquiring.done() and not acquiring.cancelled():
+                self.write_lock.release()  # taken just as the waiter was cancelled: give it back
+            else:
+                acquiring.cancel()
+            raise
+        self.lock_since, self.lock_holder = time.monotonic(), _caller()
 
     def transaction(
         self, transaction_type: TransactionType = TransactionType.deferred, allow_nested: bool = True
