@@ -55,21 +55,27 @@ class _PooledTransaction(SQLiteTransaction):
     transactions first take the process's write lock, so writers queue in asyncio (no busy-waiting
     in SQLite) and a waiting writer never holds a connection that readers need."""
 
-    __slots__ = ("_lock_held",)
+    __slots__ = ("_lock_held", "_pool")
 
     async def __aenter__(self) -> SQLiteTransaction:
         engine: PooledSQLiteEngine = self.engine  # type: ignore[assignment]
-        if self._parent is not None or engine.pool is None:
+        pool = engine.pool
+        if self._parent is not None or pool is None:
             return await super().__aenter__()
+        # NOTE: what __aexit__ does is decided here, from this transaction's own state, never from
+        # the engine's at exit time: the pool may be closed meanwhile (shutdown), and stop 12 found
+        # that deciding at exit (when run_ddl had hidden the pool for a moment) left the write lock
+        # taken forever and hung every writer of the process.
+        self._pool = pool
         self._lock_held = self.transaction_type is not TransactionType.deferred
         if self._lock_held:
             await engine.take_write_lock()
         try:
-            self.connection = await engine.pool.get()
+            self.connection = await pool.get()
             try:
                 await self.begin()
             except BaseException:
-                engine.give_back(self.connection)
+                engine.give_back(self.connection, pool)
                 raise
         except BaseException:
             if self._lock_held:
@@ -80,7 +86,7 @@ class _PooledTransaction(SQLiteTransaction):
 
     async def __aexit__(self, exception_type, exception, traceback) -> bool:
         engine: PooledSQLiteEngine = self.engine  # type: ignore[assignment]
-        if self._parent is not None or engine.pool is None or not hasattr(self, "_lock_held"):
+        if self._parent is not None or getattr(self, "_pool", None) is None:
             return await super().__aexit__(exception_type, exception, traceback)
         try:
             if exception:
@@ -90,7 +96,7 @@ class _PooledTransaction(SQLiteTransaction):
                 await self.commit()
         finally:
             engine.current_transaction.reset(self.context)
-            engine.give_back(self.connection)  # never awaits: a cancelled request cannot keep the lock
+            engine.give_back(self.connection, self._pool)  # never awaits: a cancelled request cannot keep the lock
             if self._lock_held:
                 engine.write_lock.release()
         return exception is None
@@ -161,37 +167,37 @@ class PooledSQLiteEngine(SQLiteEngine):
             async with connection.execute(query, args or []) as cursor:
                 return await cursor.fetchall()
         finally:
-            self.give_back(connection)
+            self.give_back(connection, pool)
 
-    def give_back(self, connection: aiosqlite.Connection) -> None:
-        """Return a borrowed connection. One left inside a transaction (a failed or cancelled COMMIT or
-        ROLLBACK) is rolled back in a task of its own first: the pool never hands on an open transaction."""
-        pool = self.pool
-        if pool is None:
+    def give_back(self, connection: aiosqlite.Connection, pool: asyncio.Queue) -> None:
+        """Return a connection to the pool it was borrowed from. One left inside a transaction (a failed
+        or cancelled COMMIT or ROLLBACK) is rolled back in a task of its own first: the pool never hands
+        on an open transaction. After the pool was closed, the connection is closed too."""
+        if pool is not self.pool:  # closed (shutdown) meanwhile: close_pool closed its connections
             return
         if not connection.in_transaction:
             pool.put_nowait(connection)
             return
 
         async def roll_back() -> None:
-            with suppress(sqlite3.Error):
+            with suppress(sqlite3.Error, ValueError):
                 await connection.execute("ROLLBACK")
-            pool.put_nowait(connection)
+            if pool is self.pool:
+                pool.put_nowait(connection)
 
         task = asyncio.ensure_future(roll_back())
         self._cleanup.add(task)
         task.add_done_callback(self._cleanup.discard)
 
     async def run_ddl(self, ddl: str, in_pool: bool = False):
-        """DDL (migrations, tests' tampering) on a connection of its own, as Piccolo does: never on a
-        pooled one, whose cached statements would outlive the schema they were prepared for."""
+        """DDL (migrations, tests' tampering, /healthz's SELECT 1) on a connection of its own, as Piccolo
+        does: never on a pooled one, whose cached statements would outlive the schema they were
+        prepared for. NOTE: the pool is not hidden for this (it was, by setting `self.pool = None`
+        around the await: every transaction ending meanwhile then took Piccolo's path, closed its
+        pooled connection and never released the write lock — the stop 11 hang)."""
         if self.current_transaction.get() is not None or self.pool is None:
             return await super().run_ddl(ddl, in_pool)
-        pool, self.pool = self.pool, None
-        try:
-            return await super().run_ddl(ddl, in_pool)
-        finally:
-            self.pool = pool
+        return await SQLiteEngine._run_in_new_connection(self, ddl)
 
     async def _run_in_existing_connection(
         self, connection, query: str, args=None, query_type: str = "generic", table=None
