@@ -25,13 +25,14 @@ from app.settings import Settings, get_settings
 
 def pool_size(engine_type: str) -> int:
     """APP_DB_POOL: connections kept open per app instance. PostgreSQL default 10 (keep instances ×
-    pool below the server's max_connections). SQLite: 0 (off) unless set — NOTE: with the persistent
-    pool on, the full browser suite hung on SQLite (sign-ins and syncs waiting on the write lock
-    across server processes, stop 11); it stays opt-in until that is understood (issue 17)."""
+    pool below the server's max_connections); SQLite default 4 (WAL: many readers, one writer);
+    APP_DB_POOL=0 on SQLite opens a connection per query, as Piccolo does."""
     value = os.environ.get("APP_DB_POOL", "").strip()
     if engine_type == "postgres":
         return max(2, int(value)) if value else 10
-    return max(2, int(value)) if value and int(value) > 0 else 0
+    if not value:
+        return 4
+    return max(2, int(value)) if int(value) > 0 else 0
 
 
 LOCK_WARN_SECONDS = 5.0
