@@ -40,6 +40,9 @@ from app.work._reading import (
     is_overdue,
     list_orders,
     list_requests,
+    orders_newest_first,
+    page_of_orders,
+    page_of_requests,
     recent_requests,
 )
 from app.work._reads import (
@@ -145,7 +148,10 @@ __all__ = [
     "night_items",
     "now",
     "order_brief",
+    "orders_newest_first",
     "overdue_order_count",
+    "page_of_orders",
+    "page_of_requests",
     "price_list",
     "recent_requests",
     "request_origin",
