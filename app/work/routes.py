@@ -77,7 +77,13 @@ async def requests_page(
     items = await service.night_items(staff) if view == "night" else []
     template = "work/_request_rows.html" if is_htmx(request) else "work/requests.html"
     countdowns = await hooks.countdowns(staff, [r["id"] for r in rows if r["kind"] == "complaint"], now)
-    context = {"view": view, "rows": rows, "pager": pager, "countdowns": countdowns, "night_items": items}
+    context: dict[str, Any] = {
+        "view": view,
+        "rows": rows,
+        "pager": pager,
+        "countdowns": countdowns,
+        "night_items": items,
+    }
     return page(request, template, section="requests", **context)
 
 
