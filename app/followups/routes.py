@@ -13,6 +13,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.clock import now
 from app.errors import NotFound, RuleViolation
@@ -75,12 +76,20 @@ async def followups_page(
     month: FromQuery[str | None] = None,
     office: FromQuery[int | None] = None,
     rule: FromQuery[str] = "",
+    before: paging.Before = None,
+    after: paging.After = None,
 ) -> Template:
-    """Follow-ups to make (mine first), with due dates; `month` shows the ones made that month (the figures' links)."""
+    """Follow-ups to make (mine first), with due dates, 50 a page; `month` shows the ones made that
+    month (the figures' links)."""
     view = view or ("mine" if staff.role in FOLLOWUP_ROLES else "open")
     since, until = _period(staff, month)
-    tasks = await service.list_tasks(staff, view, now(), office=office, since=since, until=until, rule=rule)
-    context: dict[str, Any] = {"tasks": tasks, "view": view, "month": month or "", "tz": staff.tz}
+    newest_first = service.tasks_newest_first(view)
+    cursor = paging.parse(before if newest_first else after)
+    filters: dict[str, Any] = {"office": office, "since": since, "until": until, "rule": rule}
+    tasks, more = await service.page_of_tasks(staff, view, now(), cursor, **filters)
+    kept = {"view": view, "month": month, "office": office, "rule": rule}
+    pager = paging.pager("/followups", kept, more, cursor is not None, newest_first=newest_first)
+    context: dict[str, Any] = {"tasks": tasks, "view": view, "month": month or "", "tz": staff.tz, "pager": pager}
     if is_htmx(request):
         return page(request, "followups/_tasks.html", **context)
     return page(

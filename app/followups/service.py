@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, RuleViolation, check_found
 from app.followups import _reopen, _visits
@@ -202,11 +204,13 @@ __all__ = [
     "month_of",
     "orders_followed",
     "overdue_task_count",
+    "page_of_tasks",
     "rated_task_states",
     "record_leak_test",
     "satisfaction_answers",
     "satisfaction_record_rows",
     "tasks_made",
+    "tasks_newest_first",
 ]
 
 MUTATIONS = (registry.MutationKind(FollowupRecordMutation, apply_record, label=lazy("Follow-up recorded")),)
@@ -249,18 +253,15 @@ def decorate(task: dict, now: datetime) -> dict:
     return task
 
 
-async def list_tasks(
+def _tasks_query(
     staff: CurrentStaff,
     view: str,
     now: datetime,
-    *,
-    office: int | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    rule: str = "",
-) -> list[dict]:
-    """Follow-up tasks: mine (assigned to me, or to my role: F3–F5), open, overdue, done, rated (what
-    the follow-up rate counts, K1); optionally those made in a period."""
+    office: int | None,
+    since: datetime | None,
+    until: datetime | None,
+    rule: str,
+) -> Any:
     if staff.role not in READERS:
         raise Forbidden()
     query = FollowupTask.select(*_TASK_COLUMNS)
@@ -285,9 +286,47 @@ async def list_tasks(
         query = query.where((FollowupTask.created_at >= since) & (FollowupTask.created_at < until))
     if rule in RULES:
         query = query.where(FollowupTask.rule == rule)
-    ascending = view not in ("done", "all", "unsatisfied", "rated")
-    rows = await query.order_by(FollowupTask.due_at, ascending=ascending).limit(LIST_LIMIT)
+    return query
+
+
+def tasks_newest_first(view: str) -> bool:
+    """Lists of past follow-ups read back in time (latest due first); open ones soonest due first."""
+    return view in ("done", "all", "unsatisfied", "rated")
+
+
+async def list_tasks(
+    staff: CurrentStaff,
+    view: str,
+    now: datetime,
+    *,
+    office: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    rule: str = "",
+) -> list[dict]:
+    """Follow-up tasks: mine (assigned to me, or to my role: F3–F5), open, overdue, done, rated (what
+    the follow-up rate counts, K1); optionally those made in a period. The first LIST_LIMIT (home page)."""
+    query = _tasks_query(staff, view, now, office, since, until, rule)
+    rows = await query.order_by(FollowupTask.due_at, ascending=not tasks_newest_first(view)).limit(LIST_LIMIT)
     return [decorate(r, now) for r in rows]
+
+
+async def page_of_tasks(
+    staff: CurrentStaff,
+    view: str,
+    now: datetime,
+    cursor: paging.Cursor | None,
+    *,
+    office: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    rule: str = "",
+) -> tuple[list[dict], str | None]:
+    """A page of `list_tasks`' list by due time, then id, after `cursor`; with the next page's cursor."""
+    query = _tasks_query(staff, view, now, office, since, until, rule)
+    query = paging.after(query, FollowupTask.due_at, FollowupTask.id, cursor, newest_first=tasks_newest_first(view))
+    rows, more = paging.cut(await query, "due_at")
+    return [decorate(r, now) for r in rows], more
 
 
 async def get_task(staff: CurrentStaff, task_id: UUID, now: datetime) -> dict:

@@ -11,9 +11,9 @@ import pytest
 
 from app.paging import PAGE_SIZE
 from app.work.service import seed_office_defaults
-from app.work.tables import ServiceRequest, WorkOrder
+from app.work.tables import WorkOrder
 from tests.api.work.conftest import signed_in, zh
-from tests.support.paging import next_link, walk
+from tests.support.paging import make_requests, next_link, walk
 
 REQUEST_ID = re.compile(r'data-request-id="([0-9a-f-]{36})"')
 ORDER_ID = re.compile(r'data-order-id="([0-9a-f-]{36})"')
@@ -23,23 +23,7 @@ N = 2 * PAGE_SIZE + 7  # two full pages and a short one
 
 async def _requests(office_id: int, owner: int, n: int, state: str = "open") -> list[dict]:
     """`n` requests, three to a minute (rows sharing a time: the cursor's id breaks the tie)."""
-    rows = [
-        ServiceRequest(
-            id=uuid.uuid4(),
-            office=office_id,
-            channel="phone",
-            kind="repair",
-            category="plumbing",
-            description=f"请求{i}",
-            owner=owner,
-            state=state,
-            recorded_at=T0 + timedelta(minutes=i // 3),
-            received_at=T0 + timedelta(minutes=i // 3),
-            changed_at=T0,
-        )
-        for i in range(n)
-    ]
-    await ServiceRequest.insert(*rows)
+    rows = await make_requests(office_id, owner, [T0 + timedelta(minutes=i // 3) for i in range(n)], state)
     return [{"id": str(r.id), "at": r.recorded_at} for r in rows]
 
 
