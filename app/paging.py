@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
 
 from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
+from piccolo.columns import Date
 
 from app.i18n import _
 
@@ -45,8 +46,10 @@ class Cursor:
     id: int | UUID
 
 
-def cursor_of(at: datetime, row_id: int | UUID) -> str:
-    """The cursor naming a row by its sort time and id."""
+def cursor_of(at: datetime | date, row_id: int | UUID) -> str:
+    """The cursor naming a row by its sort time (or day: its midnight UTC) and id."""
+    if not isinstance(at, datetime):
+        at = datetime(at.year, at.month, at.day, tzinfo=UTC)
     aware = at if at.tzinfo else at.replace(tzinfo=UTC)
     delta = aware - _EPOCH
     micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
@@ -72,12 +75,14 @@ def parse(value: str | None, id_type: type[int] | type[UUID] = UUID) -> Cursor |
 
 def after(query: Any, time_column: Any, id_column: Any, cursor: Cursor | None, *, newest_first: bool = True) -> Any:
     """The query ordered by (time, id) — newest first unless said — limited to a page and one more
-    (to know whether there is a next page), starting after `cursor`."""
+    (to know whether there is a next page), starting after `cursor`. A `Date` column compares with
+    the cursor's day."""
     if cursor is not None:
+        at: datetime | date = cursor.at.date() if isinstance(time_column, Date) else cursor.at
         if newest_first:
-            query = query.where((time_column < cursor.at) | ((time_column == cursor.at) & (id_column < cursor.id)))
+            query = query.where((time_column < at) | ((time_column == at) & (id_column < cursor.id)))
         else:
-            query = query.where((time_column > cursor.at) | ((time_column == cursor.at) & (id_column > cursor.id)))
+            query = query.where((time_column > at) | ((time_column == at) & (id_column > cursor.id)))
     return query.order_by(time_column, id_column, ascending=not newest_first).limit(PAGE_SIZE + 1)
 
 

@@ -12,6 +12,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.org.departments import DEPARTMENTS
 from app.patrols import service
@@ -29,12 +30,40 @@ VERIFIERS = {"roles": service.VERIFIERS}
 
 @get("/patrols/inbox", opt=INBOX)
 async def inbox_page(
-    request: Request, staff: CurrentStaff, office_id: int, department: FromQuery[str | None] = None
+    request: Request,
+    staff: CurrentStaff,
+    office_id: int,
+    department: FromQuery[str | None] = None,
+    view: FromQuery[str | None] = None,
+    part: FromQuery[str | None] = None,
+    before: paging.Before = None,
+    after: paging.After = None,
 ) -> Template:
-    """A department's nonconformances: open ones (overdue first), then those awaiting verification."""
-    box = await service.inbox(staff, department if department in DEPARTMENTS else None, office_id)
+    """A department's nonconformances, 50 a part: open ones (overdue first), then those awaiting
+    verification; `part` and `after` page one part; view=closed lists the closed ones, last first."""
+    department = department if department in DEPARTMENTS else None
     template = "patrols/_inbox_list.html" if is_htmx(request) else "patrols/inbox.html"
-    return page(request, template, **_inbox_labels(staff, box), **box)
+    kept = {
+        "department": department if staff.role != "dept_head" else None,
+        "office": office_id if office_id != staff.office_id else None,
+    }
+    if view == "closed":
+        cursor = paging.parse(before)
+        rows, more = await service.closed_nonconformances(staff, department, office_id, cursor)
+        pager = paging.pager("/patrols/inbox", {**kept, "view": "closed"}, more, cursor is not None)
+        box: dict[str, Any] = {"view": "closed", "closed": rows, "pager": pager, "department": department, "kept": kept}
+        if staff.role == "dept_head":
+            box["department"] = staff.department
+        return page(request, template, **_inbox_labels(staff, {"open": [], "rectified": []}), **box)
+    part = part if part in service.INBOX_PARTS else None
+    cursor = paging.parse(after) if part else None
+    box = await service.inbox(staff, department, office_id, part=part, cursor=cursor)
+    pagers = {
+        state: paging.pager("/patrols/inbox", {**kept, "part": state}, box[f"{state}_more"], False, newest_first=False)
+        for state in service.INBOX_PARTS
+    }
+    first = paging.pager("/patrols/inbox", kept, None, part is not None)
+    return page(request, template, **_inbox_labels(staff, box), **box, view="", pagers=pagers, pager=first, kept=kept)
 
 
 def _inbox_labels(staff: CurrentStaff, box: dict[str, Any]) -> dict[str, Any]:
