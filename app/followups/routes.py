@@ -124,11 +124,16 @@ async def task_record(
 
 
 @get("/followups/draws", opt=READ)
-async def draws_page(request: Request, staff: CurrentStaff, office: FromQuery[int | None] = None) -> Template:
-    """The sampling draws (F3–F5) with seed, population and quota, each re-checked."""
-    draws = await service.list_draws(staff, office)
+async def draws_page(
+    request: Request, staff: CurrentStaff, office: FromQuery[int | None] = None, before: paging.Before = None
+) -> Template:
+    """The sampling draws (F3–F5) with seed, population and quota, each re-checked; 50 a page."""
+    cursor = paging.parse(before, int)
+    draws, more = await service.list_draws(staff, office, cursor)
+    pager = paging.pager("/followups/draws", {"office": office}, more, cursor is not None)
     owner = await _visits.owner_role(staff.office_id)
-    return page(request, "followups/draws.html", draws=draws, tz=staff.tz, owners=_visits.OWNERS, f5_owner=owner)
+    context: dict[str, Any] = {"draws": draws, "pager": pager, "owners": _visits.OWNERS, "f5_owner": owner}
+    return page(request, "followups/draws.html", tz=staff.tz, **context)
 
 
 @get("/followups/leak-tests", opt=LEAK_TESTS)

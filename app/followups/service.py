@@ -365,18 +365,22 @@ async def get_task(staff: CurrentStaff, task_id: UUID, now: datetime) -> dict:
     return task
 
 
-async def list_draws(staff: CurrentStaff, office: int | None = None) -> list[dict]:
-    """The sampling draws (F3–F5), each checked by redoing it from its seed (audit)."""
+async def list_draws(
+    staff: CurrentStaff, office: int | None = None, cursor: paging.Cursor | None = None
+) -> tuple[list[dict], str | None]:
+    """The sampling draws (F3–F5), latest first, 50 a page after `cursor`, each checked by redoing it
+    from its seed (audit); with the cursor of the next page (None: the last)."""
     if staff.role not in READERS:
         raise Forbidden()
-    query = FollowupDraw.select().order_by(FollowupDraw.drawn_at, ascending=False).limit(100)
+    query = FollowupDraw.select()
     if (cond := scope(staff, FollowupDraw.office, office)) is not None:
         query = query.where(cond)
-    rows = await query.output(load_json=True)
+    query = paging.after(query, FollowupDraw.drawn_at, FollowupDraw.id, cursor)
+    rows, more = paging.cut(await query.output(load_json=True), "drawn_at")
     for row in rows:
         row["verified"] = verify_draw(row)
         row["rule_label"] = RULES.get(row["rule"], row["rule"])
-    return rows
+    return rows, more
 
 
 async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:

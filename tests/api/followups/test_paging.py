@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.followups.tables import FollowupTask
+from app.followups.tables import FollowupDraw, FollowupTask
 from app.paging import PAGE_SIZE
 from tests.api.work.conftest import signed_in, zh
 from tests.support.paging import make_requests, next_link, walk
@@ -79,3 +79,41 @@ async def test_a_bad_cursor_is_a_400_that_says_so(client, desk, bad):
         response = await client.get(url)
         assert response.status_code == 400, (url, response.text[:300])
         assert zh("That page link is not valid. Open the list again from its first page.") in response.text
+
+
+DRAW_ID = re.compile(r'data-draw-id="(\d+)"')
+
+
+async def _draws(office_id: int, n: int) -> list[dict]:
+    """`n` sampling draws, two at each time (the id breaks the tie)."""
+    rows = [
+        FollowupDraw(
+            office=office_id,
+            key=f"{office_id}:F3:{uuid.uuid4().hex[:12]}",
+            rule="F3",
+            period="2026-W45",
+            seed="0" * 32,
+            population=[],
+            chosen=[],
+            quota=0,
+            drawn_at=T0 + timedelta(minutes=i // 2),
+        )
+        for i in range(n)
+    ]
+    ids = [r["id"] for r in await FollowupDraw.insert(*rows)]
+    return [{"id": str(i), "at": r.drawn_at} for i, r in zip(ids, rows, strict=True)]
+
+
+async def test_sampling_draws_page_latest_first_each_once_and_only_the_office(client, desk):
+    ours = await _draws(desk["office"], PAGE_SIZE + 6)
+    await _draws(desk["other"], 3)
+    pages = await walk(client, "/followups/draws", DRAW_ID)
+    assert [len(p) for p in pages] == [PAGE_SIZE, 6]
+    expected = [r["id"] for r in sorted(ours, key=lambda r: (r["at"], int(r["id"])), reverse=True)]
+    assert [i for p in pages for i in p] == expected
+
+
+@pytest.mark.parametrize("bad", ["x", "1_0", "1_2147483648", "1_00000000-0000-0000-0000-000000000000"])
+async def test_a_bad_draws_cursor_is_a_400(client, desk, bad):
+    response = await client.get(f"/followups/draws?before={bad}")
+    assert response.status_code == 400, response.text[:300]
