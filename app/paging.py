@@ -20,7 +20,7 @@ from piccolo.columns import Date
 
 from app.i18n import _
 
-PAGE_SIZE = 50  # rows on one page of a list that grows with time
+PAGE_SIZE = 50  # rows on one page of a list that grows with time (a list that showed fewer keeps its number)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -73,8 +73,16 @@ def parse(value: str | None, id_type: type[int] | type[UUID] = UUID) -> Cursor |
     return Cursor(_EPOCH + timedelta(microseconds=int(micros)), row_id)
 
 
-def after(query: Any, time_column: Any, id_column: Any, cursor: Cursor | None, *, newest_first: bool = True) -> Any:
-    """The query ordered by (time, id) — newest first unless said — limited to a page and one more
+def after(
+    query: Any,
+    time_column: Any,
+    id_column: Any,
+    cursor: Cursor | None,
+    *,
+    newest_first: bool = True,
+    size: int = PAGE_SIZE,
+) -> Any:
+    """The query ordered by (time, id) — newest first unless said — limited to a page (`size` rows) and one more
     (to know whether there is a next page), starting after `cursor`. A `Date` column compares with
     the cursor's day."""
     if cursor is not None:
@@ -83,14 +91,14 @@ def after(query: Any, time_column: Any, id_column: Any, cursor: Cursor | None, *
             query = query.where((time_column < at) | ((time_column == at) & (id_column < cursor.id)))
         else:
             query = query.where((time_column > at) | ((time_column == at) & (id_column > cursor.id)))
-    return query.order_by(time_column, id_column, ascending=not newest_first).limit(PAGE_SIZE + 1)
+    return query.order_by(time_column, id_column, ascending=not newest_first).limit(size + 1)
 
 
-def cut(rows: list[dict], time_key: str, id_key: str = "id") -> tuple[list[dict], str | None]:
+def cut(rows: list[dict], time_key: str, id_key: str = "id", size: int = PAGE_SIZE) -> tuple[list[dict], str | None]:
     """A page of the rows `after` fetched, and the cursor of the next page (None: this is the last)."""
-    if len(rows) <= PAGE_SIZE:
+    if len(rows) <= size:
         return rows, None
-    rows = rows[:PAGE_SIZE]
+    rows = rows[:size]
     last = rows[-1]
     return rows, cursor_of(last[time_key], last[id_key])
 

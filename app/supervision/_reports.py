@@ -164,14 +164,17 @@ async def due_reports(staff: CurrentStaff, now: datetime, office_id: int | None 
     return [_decorated(kind, period, rows.get((kind, period)), staff, now) for kind, period in periods]
 
 
+HISTORY_PAGE = 30  # submitted reports on one page of /supervision (under the ones asked for now)
+
+
 async def history(staff: CurrentStaff, cursor: paging.Cursor | None = None) -> tuple[list[dict], str | None]:
-    """The office's submitted reports, last submitted first, 50 a page after `cursor` (then by id);
+    """The office's submitted reports, last submitted first, 30 a page after `cursor` (then by id);
     with the cursor of the next page (None: the last)."""
     query = SupervisionReport.select().where(
         (SupervisionReport.office == staff.office_id) & (SupervisionReport.state == "submitted")
     )
-    query = paging.after(query, SupervisionReport.submitted_at, SupervisionReport.id, cursor)
-    rows, more = paging.cut(await query, "submitted_at")
+    query = paging.after(query, SupervisionReport.submitted_at, SupervisionReport.id, cursor, size=HISTORY_PAGE)
+    rows, more = paging.cut(await query, "submitted_at", size=HISTORY_PAGE)
     return [_decorated(r["kind"], r["period"], r, staff, aware(r["submitted_at"])) for r in rows], more
 
 

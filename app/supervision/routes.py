@@ -30,7 +30,7 @@ Period = Annotated[str, Parameter(max_length=60)]
 
 @get("/supervision", opt=READERS)
 async def supervision_index(request: Request, staff: CurrentStaff, before: paging.Before = None) -> Template:
-    """The reports asked for now (due, late, submitted), and those submitted before, 50 a page."""
+    """The reports asked for now (due, late, submitted), and those submitted before, 30 a page."""
     now = clock.now()
     due = await _reports.due_reports(staff, now)
     cursor = paging.parse(before)

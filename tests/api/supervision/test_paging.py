@@ -1,5 +1,5 @@
 """Issue 17: /supervision/calls pages by 50, newest call first, on (called_at, id), and the submitted
-reports on /supervision by 50, last submitted first, on (submitted_at, id): every row once, in order,
+reports on /supervision by 30 (as before), last submitted first, on (submitted_at, id): every row once, in order,
 only the office's; a bad cursor is a 400."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from app.paging import PAGE_SIZE
+from app.supervision._reports import HISTORY_PAGE
 from app.supervision.tables import EmergencyCall, SupervisionReport
 from tests.api.work.conftest import signed_in, zh
 from tests.support.paging import walk
@@ -88,10 +89,10 @@ async def _reports(office_id: int, author: int, n: int) -> list[dict]:
 
 
 async def test_submitted_reports_page_last_submitted_first_only_the_office(client, duty):
-    ours = await _reports(duty["office"], duty["staff"], PAGE_SIZE + 7)
+    ours = await _reports(duty["office"], duty["staff"], 2 * HISTORY_PAGE + 7)
     await _reports(duty["other"], duty["stranger"], 3)
     pages = await walk(client, "/supervision", REPORT_ID)
-    assert [len(p) for p in pages] == [PAGE_SIZE, 7]
+    assert [len(p) for p in pages] == [HISTORY_PAGE, HISTORY_PAGE, 7]
     expected = [r["id"] for r in sorted(ours, key=lambda r: (r["at"], r["id"]), reverse=True)]
     assert [i for p in pages for i in p] == expected
 
