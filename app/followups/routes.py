@@ -236,11 +236,13 @@ async def complaint_action(
 
 
 @get("/consultations", opt=READ)
-async def consultations_page(request: Request, staff: CurrentStaff) -> Template:
-    """Q1: log a question and its answer; the latest ones below."""
-    rows = await consultations.recent(staff)
+async def consultations_page(request: Request, staff: CurrentStaff, before: paging.Before = None) -> Template:
+    """Q1: log a question and its answer; the latest ones below, 30 a page."""
+    cursor = paging.parse(before)
+    rows, more = await consultations.recent(staff, cursor)
+    pager = paging.pager("/consultations", {}, more, cursor is not None)
     template = "followups/_consultations.html" if is_htmx(request) else "followups/consultations.html"
-    return page(request, template, rows=rows, topics=TOPICS, new_id=str(uuid.uuid4()), tz=staff.tz)
+    return page(request, template, rows=rows, pager=pager, topics=TOPICS, new_id=str(uuid.uuid4()), tz=staff.tz)
 
 
 @post("/consultations", opt=WRITE)
@@ -248,9 +250,11 @@ async def consultation_log(request: Request, staff: CurrentStaff, data: Form) ->
     """Plain-form fallback of `consultation.log`."""
 
     async def again(outcome: FormOutcome) -> Template:
-        rows = await consultations.recent(staff)
+        rows, more = await consultations.recent(staff)
+        pager = paging.pager("/consultations", {}, more, False)
         return page(
-            request, "followups/consultations.html", rows=rows, topics=TOPICS, new_id=str(uuid.uuid4()), tz=staff.tz,
+            request, "followups/consultations.html", rows=rows, pager=pager, topics=TOPICS, new_id=str(uuid.uuid4()),
+            tz=staff.tz,
             errors=outcome.errors, values=outcome.values,
         )  # fmt: skip
 

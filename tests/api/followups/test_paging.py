@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.followups.tables import FollowupDraw, FollowupTask
+from app.followups.consultations import RECENT_PAGE
+from app.followups.tables import Consultation, FollowupDraw, FollowupTask
 from app.paging import PAGE_SIZE
 from tests.api.work.conftest import signed_in, zh
 from tests.support.paging import make_requests, next_link, walk
@@ -117,3 +118,32 @@ async def test_sampling_draws_page_latest_first_each_once_and_only_the_office(cl
 async def test_a_bad_draws_cursor_is_a_400(client, desk, bad):
     response = await client.get(f"/followups/draws?before={bad}")
     assert response.status_code == 400, response.text[:300]
+
+
+CONSULTATION_ID = re.compile(r'data-consultation-id="([0-9a-f-]{36})"')
+
+
+async def _consultations(office_id: int, staff: int, n: int) -> list[dict]:
+    rows = [
+        Consultation(
+            id=uuid.uuid4(),
+            office=office_id,
+            topic="fees",
+            question=f"问题{i}",
+            staff=staff,
+            recorded_at=T0 + timedelta(minutes=i // 3),
+            received_at=T0,
+        )
+        for i in range(n)
+    ]
+    await Consultation.insert(*rows)
+    return [{"id": str(r.id), "at": r.recorded_at} for r in rows]
+
+
+async def test_consultations_page_by_thirty_latest_first_only_the_office(client, desk):
+    ours = await _consultations(desk["office"], desk["staff"], 2 * RECENT_PAGE + 1)
+    await _consultations(desk["other"], desk["stranger"], 2)
+    pages = await walk(client, "/consultations", CONSULTATION_ID)
+    assert [len(p) for p in pages] == [RECENT_PAGE, RECENT_PAGE, 1]
+    assert [i for p in pages for i in p] == _in_order(ours, newest_first=True)
+    assert (await client.get("/consultations?before=1_2")).status_code == 400
