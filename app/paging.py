@@ -16,7 +16,7 @@ from uuid import UUID
 
 from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
-from piccolo.columns import Date
+from piccolo.columns import Date, Integer
 
 from app.i18n import _
 
@@ -42,12 +42,18 @@ class BadCursor(ValidationException):
 
 @dataclass(frozen=True)
 class Cursor:
-    at: datetime
+    number: int  # the sort key as written: microseconds since 1970 UTC, or a number column's value
     id: int | UUID
 
+    @property
+    def at(self) -> datetime:
+        return _EPOCH + timedelta(microseconds=self.number)
 
-def cursor_of(at: datetime | date, row_id: int | UUID) -> str:
-    """The cursor naming a row by its sort time (or day: its midnight UTC) and id."""
+
+def cursor_of(at: datetime | date | int, row_id: int | UUID) -> str:
+    """The cursor naming a row by its sort time (or day: its midnight UTC; or number) and id."""
+    if isinstance(at, int):
+        return f"{at}_{row_id}"
     if not isinstance(at, datetime):
         at = datetime(at.year, at.month, at.day, tzinfo=UTC)
     aware = at if at.tzinfo else at.replace(tzinfo=UTC)
@@ -70,7 +76,7 @@ def parse(value: str | None, id_type: type[int] | type[UUID] = UUID) -> Cursor |
         raise BadCursor() from None
     if isinstance(row_id, int) and not 1 <= row_id <= MAX_INT_ID:
         raise BadCursor()
-    return Cursor(_EPOCH + timedelta(microseconds=int(micros)), row_id)
+    return Cursor(int(micros), row_id)
 
 
 def after(
@@ -84,9 +90,15 @@ def after(
 ) -> Any:
     """The query ordered by (time, id) — newest first unless said — limited to a page (`size` rows) and one more
     (to know whether there is a next page), starting after `cursor`. A `Date` column compares with
-    the cursor's day."""
+    the cursor's day, an `Integer` one (a number such as an office's sequence) with its number."""
     if cursor is not None:
-        at: datetime | date = cursor.at.date() if isinstance(time_column, Date) else cursor.at
+        at: datetime | date | int = cursor.at
+        if isinstance(time_column, Date):
+            at = cursor.at.date()
+        elif isinstance(time_column, Integer):
+            if cursor.number > MAX_INT_ID:
+                raise BadCursor()
+            at = cursor.number
         if newest_first:
             query = query.where((time_column < at) | ((time_column == at) & (id_column < cursor.id)))
         else:
