@@ -16,7 +16,7 @@ from uuid import UUID
 
 from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
-from piccolo.columns import Date, Integer
+from piccolo.columns import Date, Integer, Serial
 
 from app.i18n import _
 
@@ -95,7 +95,7 @@ def after(
         at: datetime | date | int = cursor.at
         if isinstance(time_column, Date):
             at = cursor.at.date()
-        elif isinstance(time_column, Integer):
+        elif isinstance(time_column, (Integer, Serial)):
             if cursor.number > MAX_INT_ID:
                 raise BadCursor()
             at = cursor.number
