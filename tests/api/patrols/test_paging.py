@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from app.paging import PAGE_SIZE
-from app.patrols.tables import Nonconformance
+from app.patrols._round_reads import ROUNDS_PAGE
+from app.patrols.tables import Nonconformance, PatrolRound
 from tests.api.work.conftest import signed_in, zh
 from tests.support.paging import next_link, walk
 
@@ -106,3 +107,39 @@ async def test_a_bad_cursor_is_a_400_that_says_so(client, heads, url, bad):
     response = await client.get(url + bad)
     assert response.status_code == 400, response.text[:300]
     assert zh("That page link is not valid. Open the list again from its first page.") in response.text
+
+
+ROUND_ID = re.compile(r'data-round-id="([0-9a-f-]{36})"')
+
+
+async def _rounds(office_id: int, route_id: int, walker: int, n: int) -> list[str]:
+    """`n` finished rounds, two started at each time; their ids, latest first (the id breaks ties)."""
+    rows = [
+        PatrolRound(
+            id=uuid.uuid4(),
+            office=office_id,
+            route=route_id,
+            kind="patrol",
+            started_by=walker,
+            started_at=T0 + timedelta(hours=i // 2),
+            local_date=DAY0,
+            received_at=T0,
+            status="finished",
+            finished_at=T0 + timedelta(hours=i // 2, minutes=40),
+        )
+        for i in range(n)
+    ]
+    await PatrolRound.insert(*rows)
+    return [str(r.id) for r in sorted(rows, key=lambda r: (r.started_at, str(r.id)), reverse=True)]
+
+
+async def test_my_rounds_on_the_patrols_page_page_by_ten_latest_first_only_mine(client, office, make_staff, route):
+    walker = await make_staff(office["id"], "patrol", department="security")
+    colleague = await make_staff(office["id"], "patrol", department="security")
+    mine = await _rounds(office["id"], route["id"], walker["id"], 2 * ROUNDS_PAGE + 3)
+    await _rounds(office["id"], route["id"], colleague["id"], 4)  # a colleague's: not in "my rounds"
+    await signed_in(client, walker)
+    pages = await walk(client, "/patrols", ROUND_ID)
+    assert [len(p) for p in pages] == [ROUNDS_PAGE, ROUNDS_PAGE, 3]
+    assert [i for p in pages for i in p] == mine
+    assert (await client.get("/patrols?before=soon")).status_code == 400
