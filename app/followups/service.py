@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 from app import paging
@@ -34,7 +33,6 @@ from app.followups._common import (
 )
 from app.followups._figure_reads import (  # re-exported: the figures' reads (app.reports)
     complaint_details,
-    due_or_done,
     orders_followed,
     overdue_task_count,
     rated_task_states,
@@ -43,6 +41,7 @@ from app.followups._figure_reads import (  # re-exported: the figures' reads (ap
 )
 from app.followups._figure_reads import satisfaction_records as satisfaction_record_rows
 from app.followups._leaks import _leak_section, leak_orders, missing_leak_tests, record_leak_test
+from app.followups._task_lists import _TASK_COLUMNS, decorate, list_tasks, page_of_tasks, tasks_newest_first
 from app.followups._visits import aspect_counts
 from app.followups.rules import generate_followups, verify_draw
 from app.followups.schemas import FollowupRecordMutation
@@ -55,7 +54,6 @@ from app.work.schemas import RequestCreate, RequestCreateData, WorkOrderIssue, W
 
 __all__ = ["generate_followups", "verify_draw"]
 TASK_VIEWS = ("mine", "open", "overdue", "done")
-LIST_LIMIT = 200
 
 
 async def _task_for_record(ctx: ApplyContext, task_id: UUID) -> dict:
@@ -199,6 +197,7 @@ __all__ = [
     "complaint_details",
     "figure_offices",
     "leak_orders",
+    "list_tasks",
     "missing_leak_tests",
     "month_bounds",
     "month_of",
@@ -217,116 +216,6 @@ MUTATIONS = (registry.MutationKind(FollowupRecordMutation, apply_record, label=l
 
 
 # --- reading ---------------------------------------------------------------------------------------
-
-_TASK_COLUMNS = (
-    FollowupTask.id,
-    FollowupTask.office,
-    FollowupTask.rule,
-    FollowupTask.request,
-    FollowupTask.work_order,
-    FollowupTask.assignee,
-    FollowupTask.assignee_role,
-    FollowupTask.assignee.display_name.as_alias("assignee_name"),
-    FollowupTask.due_at,
-    FollowupTask.created_at,
-    FollowupTask.state,
-    FollowupTask.done_at,
-    FollowupTask.satisfied,
-    FollowupTask.draw,
-    FollowupTask.request.kind.as_alias("kind"),
-    FollowupTask.request.description.as_alias("description"),
-    FollowupTask.request.resident_name.as_alias("resident_name"),
-    FollowupTask.request.resident_phone.as_alias("resident_phone"),
-    FollowupTask.request.location.as_alias("location"),
-    FollowupTask.request.unit.number.as_alias("unit_number"),  # type: ignore[union-attr]
-    FollowupTask.work_order.seq.as_alias("order_seq"),
-    FollowupTask.work_order.category.as_alias("category"),
-    FollowupTask.work_order.completed_at.as_alias("completed_at"),
-)
-
-
-def decorate(task: dict, now: datetime) -> dict:
-    due = utc(task["due_at"])
-    task["rule_label"] = RULES.get(task["rule"], task["rule"])
-    task["overdue"] = task["state"] == "open" and due < now
-    task["hours_left"] = int((due - now).total_seconds() / 3600)  # whole hours, toward zero
-    return task
-
-
-def _tasks_query(
-    staff: CurrentStaff,
-    view: str,
-    now: datetime,
-    office: int | None,
-    since: datetime | None,
-    until: datetime | None,
-    rule: str,
-) -> Any:
-    if staff.role not in READERS:
-        raise Forbidden()
-    query = FollowupTask.select(*_TASK_COLUMNS)
-    if (cond := scope(staff, FollowupTask.office, office)) is not None:
-        query = query.where(cond)
-    if view == "mine":  # personal tasks have assignee_role "", which is nobody's role (C4)
-        query = query.where(
-            (FollowupTask.state == "open")
-            & ((FollowupTask.assignee == staff.id) | (FollowupTask.assignee_role == staff.role))
-        )
-    elif view == "overdue":
-        query = query.where((FollowupTask.state == "open") & (FollowupTask.due_at < now))
-    elif view == "done":
-        query = query.where(FollowupTask.state == "done")
-    elif view == "unsatisfied":
-        query = query.where(FollowupTask.satisfied.eq(False))
-    elif view == "rated":
-        query = query.where(due_or_done(now))
-    elif view != "all":
-        query = query.where(FollowupTask.state == "open")
-    if since is not None and until is not None:
-        query = query.where((FollowupTask.created_at >= since) & (FollowupTask.created_at < until))
-    if rule in RULES:
-        query = query.where(FollowupTask.rule == rule)
-    return query
-
-
-def tasks_newest_first(view: str) -> bool:
-    """Lists of past follow-ups read back in time (latest due first); open ones soonest due first."""
-    return view in ("done", "all", "unsatisfied", "rated")
-
-
-async def list_tasks(
-    staff: CurrentStaff,
-    view: str,
-    now: datetime,
-    *,
-    office: int | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    rule: str = "",
-) -> list[dict]:
-    """Follow-up tasks: mine (assigned to me, or to my role: F3–F5), open, overdue, done, rated (what
-    the follow-up rate counts, K1); optionally those made in a period. The first LIST_LIMIT (home page)."""
-    query = _tasks_query(staff, view, now, office, since, until, rule)
-    rows = await query.order_by(FollowupTask.due_at, ascending=not tasks_newest_first(view)).limit(LIST_LIMIT)
-    return [decorate(r, now) for r in rows]
-
-
-async def page_of_tasks(
-    staff: CurrentStaff,
-    view: str,
-    now: datetime,
-    cursor: paging.Cursor | None,
-    *,
-    office: int | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    rule: str = "",
-) -> tuple[list[dict], str | None]:
-    """A page of `list_tasks`' list by due time, then id, after `cursor`; with the next page's cursor."""
-    query = _tasks_query(staff, view, now, office, since, until, rule)
-    query = paging.after(query, FollowupTask.due_at, FollowupTask.id, cursor, newest_first=tasks_newest_first(view))
-    rows, more = paging.cut(await query, "due_at")
-    return [decorate(r, now) for r in rows], more
 
 
 async def get_task(staff: CurrentStaff, task_id: UUID, now: datetime) -> dict:

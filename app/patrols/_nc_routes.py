@@ -48,22 +48,42 @@ async def inbox_page(
         "office": office_id if office_id != staff.office_id else None,
     }
     if view == "closed":
-        cursor = paging.parse(before)
-        rows, more = await service.closed_nonconformances(staff, department, office_id, cursor)
-        pager = paging.pager("/patrols/inbox", {**kept, "view": "closed"}, more, cursor is not None)
-        box: dict[str, Any] = {"view": "closed", "closed": rows, "pager": pager, "department": department, "kept": kept}
-        if staff.role == "dept_head":
-            box["department"] = staff.department
-        return page(request, template, **_inbox_labels(staff, {"open": [], "rectified": []}), **box)
-    part = part if part in service.INBOX_PARTS else None
-    cursor = paging.parse(after) if part else None
+        context = await _closed_context(staff, department, office_id, kept, paging.parse(before))
+    else:
+        part = part if part in service.INBOX_PARTS else None
+        context = await _working_context(
+            staff, department, office_id, kept, part, paging.parse(after) if part else None
+        )
+    return page(request, template, **context)
+
+
+async def _closed_context(
+    staff: CurrentStaff, department: str | None, office_id: int, kept: dict, cursor: paging.Cursor | None
+) -> dict[str, Any]:
+    """The inbox's history: closed items, last closed first."""
+    rows, more = await service.closed_nonconformances(staff, department, office_id, cursor)
+    pager = paging.pager("/patrols/inbox", {**kept, "view": "closed"}, more, cursor is not None)
+    shown = staff.department if staff.role == "dept_head" else department
+    box = {"view": "closed", "closed": rows, "pager": pager, "department": shown, "kept": kept}
+    return {**_inbox_labels(staff, {"open": [], "rectified": []}), **box}
+
+
+async def _working_context(
+    staff: CurrentStaff,
+    department: str | None,
+    office_id: int,
+    kept: dict,
+    part: str | None,
+    cursor: paging.Cursor | None,
+) -> dict[str, Any]:
+    """The items to rectify and to verify, each part with its More link (or one part, paged)."""
     box = await service.inbox(staff, department, office_id, part=part, cursor=cursor)
     pagers = {
         state: paging.pager("/patrols/inbox", {**kept, "part": state}, box[f"{state}_more"], False, newest_first=False)
         for state in service.INBOX_PARTS
     }
     first = paging.pager("/patrols/inbox", kept, None, part is not None)
-    return page(request, template, **_inbox_labels(staff, box), **box, view="", pagers=pagers, pager=first, kept=kept)
+    return {**_inbox_labels(staff, box), **box, "view": "", "pagers": pagers, "pager": first, "kept": kept}
 
 
 def _inbox_labels(staff: CurrentStaff, box: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from app import paging
 from app.auth.schemas import CurrentStaff
 from app.errors import check_found
 from app.i18n import _
@@ -178,16 +177,6 @@ async def list_requests(staff: CurrentStaff, view: str, now: datetime) -> list[d
     return await _decorate_requests(rows, staff, now)
 
 
-async def page_of_requests(
-    staff: CurrentStaff, view: str, now: datetime, cursor: paging.Cursor | None
-) -> tuple[list[dict], str | None]:
-    """A page of a view's requests, newest taken first (by recorded time, then id), after `cursor`;
-    with the cursor of the next page (None: the last)."""
-    query = paging.after(_requests_query(staff, view), ServiceRequest.recorded_at, ServiceRequest.id, cursor)
-    rows, more = paging.cut(await query.output(load_json=True), "recorded_at")
-    return await _decorate_requests(rows, staff, now), more
-
-
 async def recent_requests(staff: CurrentStaff, now: datetime, limit: int = 5) -> list[dict]:
     """The last few requests this person took (shown under the intake form)."""
     rows = (
@@ -302,17 +291,6 @@ async def list_orders(staff: CurrentStaff, view: str, now: datetime) -> list[dic
     ascending = not orders_newest_first(view)
     rows = await query.order_by(WorkOrder.due_at, ascending=ascending).limit(LIST_LIMIT).output(load_json=True)
     return [_decorate_order(row, staff, now) for row in rows]
-
-
-async def page_of_orders(
-    staff: CurrentStaff, view: str, now: datetime, cursor: paging.Cursor | None
-) -> tuple[list[dict], str | None]:
-    """A page of a view's orders by due time (then id) — soonest first, done ones latest first —
-    after `cursor`; with the cursor of the next page (None: the last). Overdue ones are flagged."""
-    query = _orders_query(staff, view, now)
-    query = paging.after(query, WorkOrder.due_at, WorkOrder.id, cursor, newest_first=orders_newest_first(view))
-    rows, more = paging.cut(await query.output(load_json=True), "due_at")
-    return [_decorate_order(row, staff, now) for row in rows], more
 
 
 async def get_order(staff: CurrentStaff, order_id: UUID, now: datetime) -> dict:

@@ -70,20 +70,16 @@ async def requests_page(
 ) -> Template:
     """Requests by view: mine (C4), open, from the night and control room (W8, D11), closed; 50 a page."""
     view = view if view in service.REQUEST_VIEWS else service.default_request_view(staff)
-    now = service.now()
-    cursor = paging.parse(before)
+    now, cursor = service.now(), paging.parse(before)
     rows, more = await service.page_of_requests(staff, view, now, cursor)
-    pager = paging.pager("/work/requests", {"view": view}, more, cursor is not None)
-    items = await service.night_items(staff) if view == "night" else []
-    template = "work/_request_rows.html" if is_htmx(request) else "work/requests.html"
-    countdowns = await hooks.countdowns(staff, [r["id"] for r in rows if r["kind"] == "complaint"], now)
     context: dict[str, Any] = {
         "view": view,
         "rows": rows,
-        "pager": pager,
-        "countdowns": countdowns,
-        "night_items": items,
+        "pager": paging.pager("/work/requests", {"view": view}, more, cursor is not None),
+        "countdowns": await hooks.countdowns(staff, [r["id"] for r in rows if r["kind"] == "complaint"], now),
+        "night_items": await service.night_items(staff) if view == "night" else [],
     }
+    template = "work/_request_rows.html" if is_htmx(request) else "work/requests.html"
     return page(request, template, section="requests", **context)
 
 

@@ -31,6 +31,7 @@ from app.work._common import (
 )
 from app.work._directory import assignees, unit_directory
 from app.work._home import default_order_view, default_request_view, home_sections
+from app.work._pages import page_of_orders, page_of_requests
 from app.work._reading import (
     ORDER_VIEWS,
     REQUEST_VIEWS,
@@ -41,8 +42,6 @@ from app.work._reading import (
     list_orders,
     list_requests,
     orders_newest_first,
-    page_of_orders,
-    page_of_requests,
     recent_requests,
 )
 from app.work._reads import (
