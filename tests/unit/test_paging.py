@@ -66,3 +66,15 @@ def test_the_links_keep_the_filters_and_drop_empty_ones():
     assert pager.older == "/work/requests?view=closed&before=5_7" and pager.first == "/work/requests?view=closed"
     soonest = paging.pager("/work/orders", {"view": "open"}, "5_7", paged=False, newest_first=False)
     assert soonest.older == "/work/orders?view=open&after=5_7" and soonest.first is None
+
+
+def test_the_page_sizes_are_the_issues_fifty_or_the_smaller_number_a_list_showed():
+    """Issue 17: 50 a page, unless a list already showed fewer (the API tests count pages by these)."""
+    from app.estate.files import CHECKS_PAGE
+    from app.followups.consultations import RECENT_PAGE
+    from app.keys.service import LENDINGS_PAGE
+    from app.patrols._round_reads import ROUNDS_PAGE
+    from app.supervision._reports import HISTORY_PAGE
+
+    assert paging.PAGE_SIZE == 50
+    assert (HISTORY_PAGE, RECENT_PAGE, LENDINGS_PAGE, CHECKS_PAGE, ROUNDS_PAGE) == (30, 30, 30, 10, 10)
