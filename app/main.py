@@ -34,6 +34,7 @@ from app.keys import routes as keys
 from app.movein import routes as movein
 from app.notices import routes as notices
 from app.openapi import openapi_config
+from app.paging import BadCursor
 from app.passes import routes as passes
 from app.patrols import routes as patrols
 from app.patrols._weekly import start_weekly, stop_weekly
@@ -191,6 +192,8 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
         message = i18n._("What you sent is too large.")
     elif status == 405:
         message = i18n._("This action is not available here.")
+    elif isinstance(exc, BadCursor):
+        message = str(exc.detail)
     elif 400 <= status < 500:
         message = i18n._("The request could not be understood. Check what you entered and try again.")
     else:

@@ -11,6 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.convenience import service
 from app.convenience.schemas import ItemForm, ServiceAccept, ServiceAgree, ServiceAssign, ServicePay
@@ -24,15 +25,19 @@ Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED
 READERS = {"roles": service.READERS}
 
 
-async def _page(request: Request, staff: CurrentStaff, status_code: int = 200, **extra: Any) -> Template:
+async def _page(
+    request: Request, staff: CurrentStaff, status_code: int = 200, cursor: paging.Cursor | None = None, **extra: Any
+) -> Template:
     offered = await service.items(staff.office_id)
+    bookings, more = await service.bookings(staff, cursor)
     return page(
         request,
         "convenience/index.html",
         status_code=status_code,
         items=offered,
         item_options=[(i["id"], f"{i['name']} {i['price']}/{i['price_unit'] or '次'}") for i in offered],
-        bookings=await service.bookings(staff),
+        bookings=bookings,
+        pager=paging.pager("/convenience", {}, more, cursor is not None),
         people=await service.people(staff.office_id, staff.department if staff.role == "dept_head" else None),
         kinds=list(service.KINDS.items()),
         departments=list(DEPARTMENTS.items()),
@@ -43,9 +48,9 @@ async def _page(request: Request, staff: CurrentStaff, status_code: int = 200, *
 
 
 @get("/convenience", opt=READERS)
-async def convenience_index(request: Request, staff: CurrentStaff) -> Template:
+async def convenience_index(request: Request, staff: CurrentStaff, before: paging.Before = None) -> Template:
     """The announced list with prices, and the services agreed with residents."""
-    return await _page(request, staff)
+    return await _page(request, staff, cursor=paging.parse(before))
 
 
 @post("/convenience/items", opt={"roles": service.ADMINS})

@@ -10,6 +10,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Max
 
+from app import paging
 from app.alerts import service as alerts
 from app.auth import directory
 from app.auth.schemas import CurrentStaff
@@ -216,7 +217,9 @@ MUTATIONS = (
 # --- reading ------------------------------------------------------------------------------------
 
 
-async def bookings(staff: CurrentStaff, limit: int = 50) -> list[dict]:
+async def bookings(staff: CurrentStaff, cursor: paging.Cursor | None = None) -> tuple[list[dict], str | None]:
+    """The office's bookings (a department head: their department's), latest number first, 50 a page
+    after `cursor`; with the cursor of the next page (None: the last)."""
     if staff.role not in READERS:
         raise Forbidden()
     query = ServiceBooking.select(
@@ -227,13 +230,13 @@ async def bookings(staff: CurrentStaff, limit: int = 50) -> list[dict]:
     ).where(ServiceBooking.office == staff.office_id)
     if staff.role == "dept_head":
         query = query.where(ServiceBooking.item.department == (staff.department or ""))
-    rows = await query.order_by(ServiceBooking.seq, ascending=False).limit(limit)
+    rows, more = paging.cut(await paging.after(query, ServiceBooking.seq, ServiceBooking.id, cursor), "seq")
     for r in rows:
         r["price"] = yuan(r["price_fen"])
         r["state_label"] = STATES[r["state"]]
         r["appointment_local"] = local(r["appointment_at"], staff.tz)
         r["method_label"] = METHODS.get(r["payment_method"], "")
-    return rows
+    return rows, more
 
 
 async def people(office_id: int, department: str | None = None) -> list[tuple[int, str]]:

@@ -11,6 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery, Parameter
 from litestar.response import Response, Template
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.clock import now
 from app.duty import service
@@ -89,10 +90,13 @@ async def duty_log_append(request: Request, staff: CurrentStaff, data: Form) -> 
 
 
 @get("/duty-log/escalated", opt={"roles": service.ESCALATION_READERS})
-async def escalated(request: Request, staff: CurrentStaff, office_id: int) -> Template:
-    """Entries escalated as difficult or major (D6), for the supervisor and manager."""
-    entries = await service.escalated_entries(staff, office_id)
-    return page(request, "duty/escalated.html", entries=entries, categories=service.CATEGORIES)
+async def escalated(request: Request, staff: CurrentStaff, office_id: int, before: paging.Before = None) -> Template:
+    """Entries escalated as difficult or major (D6), for the supervisor and manager; 50 a page."""
+    cursor = paging.parse(before)
+    entries, more = await service.escalated_page(staff, office_id, cursor)
+    kept = {"office": office_id if office_id != staff.office_id else None}
+    pager = paging.pager("/duty-log/escalated", kept, more, cursor is not None)
+    return page(request, "duty/escalated.html", entries=entries, pager=pager, categories=service.CATEGORIES)
 
 
 ROUTES = [duty_log, duty_log_append, escalated]

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from app import paging
 from app.alerts import hooks as alert_hooks
 from app.auth.schemas import CurrentStaff
 from app.clock import aware, local, when_it_happened
@@ -305,6 +306,17 @@ async def escalated_entries(staff: CurrentStaff, office_id: int, limit: int = 10
         .limit(limit)
     )
     return _localise(rows, _tz(staff))
+
+
+async def escalated_page(
+    staff: CurrentStaff, office_id: int, cursor: paging.Cursor | None
+) -> tuple[list[dict], str | None]:
+    """A page of the escalated entries (D6), latest number first, 50 after `cursor`; with the cursor
+    of the next page (None: the last)."""
+    _check_office(staff, office_id)
+    query = DutyLogEntry.select(*_COLUMNS).where((DutyLogEntry.office == office_id) & (DutyLogEntry.escalation != ""))
+    rows, more = paging.cut(await paging.after(query, DutyLogEntry.seq, DutyLogEntry.id, cursor), "seq")
+    return _localise(rows, _tz(staff)), more
 
 
 def _tz(staff: CurrentStaff) -> ZoneInfo:

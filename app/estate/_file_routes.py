@@ -11,6 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Response, Template
 
+from app import paging
 from app.attachments.service import UploadError, store
 from app.auth.schemas import CurrentStaff
 from app.errors import RuleViolation
@@ -67,11 +68,15 @@ async def unit_file_record(request: Request, staff: CurrentStaff, unit_id: FromP
 
 
 @get("/estate/file-checks", opt=CENTRE)
-async def file_checks(request: Request, staff: CurrentStaff, office_id: int) -> Template:
-    """K1 档案抽查: the latest spot checks and their marks."""
-    checks = await files.list_file_checks(staff, office_id)
+async def file_checks(request: Request, staff: CurrentStaff, office_id: int, before: paging.Before = None) -> Template:
+    """K1 档案抽查: the spot checks and their marks, latest first, 10 a page."""
+    cursor = paging.parse(before, int)
+    checks, more = await files.list_file_checks(staff, office_id, cursor)
+    kept = {"office": office_id if office_id != staff.office_id else None}
+    pager = paging.pager("/estate/file-checks", kept, more, cursor is not None)
+    can_check = staff.role in files.CHECKERS
     return page(
-        request, "estate/file_checks.html", checks=checks, can_check=staff.role in files.CHECKERS, values={"size": 10}
+        request, "estate/file_checks.html", checks=checks, pager=pager, can_check=can_check, values={"size": 10}
     )
 
 
@@ -81,7 +86,7 @@ async def file_check_draw(request: Request, staff: CurrentStaff, data: Form) -> 
     try:
         await files.draw_file_check(staff, int(data.get("size") or 0) if str(data.get("size", "")).isdigit() else 0)
     except RuleViolation as exc:
-        checks = await files.list_file_checks(staff, staff.office_id)
+        checks, _more = await files.list_file_checks(staff, staff.office_id)
         return page(
             request,
             "estate/file_checks.html",
@@ -101,7 +106,7 @@ async def file_check_mark(
     """Mark a drawn file correct, or list its errors."""
 
     async def again(outcome: FormOutcome) -> Template:
-        checks = await files.list_file_checks(staff, staff.office_id)
+        checks, _more = await files.list_file_checks(staff, staff.office_id)
         errors = {f"item_{item_id}": next(iter(outcome.errors.values()))}
         return page(
             request, "estate/file_checks.html", checks=checks, can_check=True, values={"size": 10}, errors=errors

@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from app import paging
 from app.attachments.service import exists_for_office
 from app.auth.schemas import CurrentStaff
 from app.clock import now
@@ -139,14 +140,20 @@ async def verify_draw(check_id: int) -> bool:
     return draw(row["seed"], row["population"], row["size"]) == sorted(r["unit"] for r in chosen)
 
 
-async def list_file_checks(staff: CurrentStaff, office_id: int, limit: int = 10) -> list[CheckRow]:
+CHECKS_PAGE = 10  # spot checks on one page (each lists its drawn files)
+
+
+async def list_file_checks(
+    staff: CurrentStaff, office_id: int, cursor: paging.Cursor | None = None
+) -> tuple[list[CheckRow], str | None]:
+    """K1: the office's spot checks, latest first, 10 a page after `cursor`, each with its files;
+    with the cursor of the next page (None: the last)."""
     require_centre(staff)
-    checks = (
-        await FileCheck.select(FileCheck.id, FileCheck.seed, FileCheck.size, FileCheck.drawn_at)
-        .where(FileCheck.office == office_id)
-        .order_by(FileCheck.id, ascending=False)
-        .limit(limit)
+    query = FileCheck.select(FileCheck.id, FileCheck.seed, FileCheck.size, FileCheck.drawn_at).where(
+        FileCheck.office == office_id
     )
+    query = paging.after(query, FileCheck.id, FileCheck.id, cursor, size=CHECKS_PAGE)
+    checks, more = paging.cut(await query, "id", size=CHECKS_PAGE)
     ids = [c["id"] for c in checks]
     items = await FileCheckItem.select(
         FileCheckItem.id,
@@ -165,7 +172,7 @@ async def list_file_checks(staff: CurrentStaff, office_id: int, limit: int = 10)
     return [
         msgspec.structs.replace(msgspec.convert(c, CheckRow), items=sorted(per.get(c["id"], []), key=lambda x: x.unit))
         for c in checks
-    ]
+    ], more
 
 
 async def apply_file_check_mark(ctx: ApplyContext, mutation: FileCheckMark) -> None:

@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime, timedelta, tzinfo
 from uuid import UUID
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, RuleViolation
 from app.followups._common import FOLLOWUP_ROLES, READERS, TOPICS, day_start, next_quarter_label, quarter_start, utc
@@ -76,25 +77,27 @@ def quarter_label(now: datetime, tz: tzinfo) -> str:
     return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
 
 
-async def recent(staff: CurrentStaff, limit: int = 30) -> list[dict]:
+RECENT_PAGE = 30  # consultations on one page under the form (the number the list always showed)
+
+
+async def recent(staff: CurrentStaff, cursor: paging.Cursor | None = None) -> tuple[list[dict], str | None]:
+    """The office's consultations, latest first, 30 a page after `cursor` (then by id); with the
+    cursor of the next page (None: the last)."""
     if staff.role not in READERS:
         raise Forbidden()
-    rows = await (
-        Consultation.select(
-            Consultation.id,
-            Consultation.topic,
-            Consultation.question,
-            Consultation.answer,
-            Consultation.recorded_at,
-            Consultation.staff.display_name.as_alias("staff_name"),
-        )
-        .where(Consultation.office == staff.office_id)
-        .order_by(Consultation.recorded_at, ascending=False)
-        .limit(limit)
-    )
+    query = Consultation.select(
+        Consultation.id,
+        Consultation.topic,
+        Consultation.question,
+        Consultation.answer,
+        Consultation.recorded_at,
+        Consultation.staff.display_name.as_alias("staff_name"),
+    ).where(Consultation.office == staff.office_id)
+    query = paging.after(query, Consultation.recorded_at, Consultation.id, cursor, size=RECENT_PAGE)
+    rows, more = paging.cut(await query, "recorded_at", size=RECENT_PAGE)
     for row in rows:
         row["topic_label"] = TOPICS.get(row["topic"], row["topic"])
-    return rows
+    return rows, more
 
 
 async def quarterly_summary(staff: CurrentStaff, label: str) -> dict:

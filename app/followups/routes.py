@@ -13,6 +13,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.clock import now
 from app.errors import NotFound, RuleViolation
@@ -75,12 +76,20 @@ async def followups_page(
     month: FromQuery[str | None] = None,
     office: FromQuery[int | None] = None,
     rule: FromQuery[str] = "",
+    before: paging.Before = None,
+    after: paging.After = None,
 ) -> Template:
-    """Follow-ups to make (mine first), with due dates; `month` shows the ones made that month (the figures' links)."""
+    """Follow-ups to make (mine first), with due dates, 50 a page; `month` shows the ones made that
+    month (the figures' links)."""
     view = view or ("mine" if staff.role in FOLLOWUP_ROLES else "open")
     since, until = _period(staff, month)
-    tasks = await service.list_tasks(staff, view, now(), office=office, since=since, until=until, rule=rule)
-    context: dict[str, Any] = {"tasks": tasks, "view": view, "month": month or "", "tz": staff.tz}
+    newest_first = service.tasks_newest_first(view)
+    cursor = paging.parse(before if newest_first else after)
+    filters: dict[str, Any] = {"office": office, "since": since, "until": until, "rule": rule}
+    tasks, more = await service.page_of_tasks(staff, view, now(), cursor, **filters)
+    kept = {"view": view, "month": month, "office": office, "rule": rule}
+    pager = paging.pager("/followups", kept, more, cursor is not None, newest_first=newest_first)
+    context: dict[str, Any] = {"tasks": tasks, "view": view, "month": month or "", "tz": staff.tz, "pager": pager}
     if is_htmx(request):
         return page(request, "followups/_tasks.html", **context)
     return page(
@@ -115,11 +124,16 @@ async def task_record(
 
 
 @get("/followups/draws", opt=READ)
-async def draws_page(request: Request, staff: CurrentStaff, office: FromQuery[int | None] = None) -> Template:
-    """The sampling draws (F3–F5) with seed, population and quota, each re-checked."""
-    draws = await service.list_draws(staff, office)
+async def draws_page(
+    request: Request, staff: CurrentStaff, office: FromQuery[int | None] = None, before: paging.Before = None
+) -> Template:
+    """The sampling draws (F3–F5) with seed, population and quota, each re-checked; 50 a page."""
+    cursor = paging.parse(before, int)
+    draws, more = await service.list_draws(staff, office, cursor)
+    pager = paging.pager("/followups/draws", {"office": office}, more, cursor is not None)
     owner = await _visits.owner_role(staff.office_id)
-    return page(request, "followups/draws.html", draws=draws, tz=staff.tz, owners=_visits.OWNERS, f5_owner=owner)
+    context: dict[str, Any] = {"draws": draws, "pager": pager, "owners": _visits.OWNERS, "f5_owner": owner}
+    return page(request, "followups/draws.html", tz=staff.tz, **context)
 
 
 @get("/followups/leak-tests", opt=LEAK_TESTS)
@@ -222,11 +236,13 @@ async def complaint_action(
 
 
 @get("/consultations", opt=READ)
-async def consultations_page(request: Request, staff: CurrentStaff) -> Template:
-    """Q1: log a question and its answer; the latest ones below."""
-    rows = await consultations.recent(staff)
+async def consultations_page(request: Request, staff: CurrentStaff, before: paging.Before = None) -> Template:
+    """Q1: log a question and its answer; the latest ones below, 30 a page."""
+    cursor = paging.parse(before)
+    rows, more = await consultations.recent(staff, cursor)
+    pager = paging.pager("/consultations", {}, more, cursor is not None)
     template = "followups/_consultations.html" if is_htmx(request) else "followups/consultations.html"
-    return page(request, template, rows=rows, topics=TOPICS, new_id=str(uuid.uuid4()), tz=staff.tz)
+    return page(request, template, rows=rows, pager=pager, topics=TOPICS, new_id=str(uuid.uuid4()), tz=staff.tz)
 
 
 @post("/consultations", opt=WRITE)
@@ -234,9 +250,11 @@ async def consultation_log(request: Request, staff: CurrentStaff, data: Form) ->
     """Plain-form fallback of `consultation.log`."""
 
     async def again(outcome: FormOutcome) -> Template:
-        rows = await consultations.recent(staff)
+        rows, more = await consultations.recent(staff)
+        pager = paging.pager("/consultations", {}, more, False)
         return page(
-            request, "followups/consultations.html", rows=rows, topics=TOPICS, new_id=str(uuid.uuid4()), tz=staff.tz,
+            request, "followups/consultations.html", rows=rows, pager=pager, topics=TOPICS, new_id=str(uuid.uuid4()),
+            tz=staff.tz,
             errors=outcome.errors, values=outcome.values,
         )  # fmt: skip
 

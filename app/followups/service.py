@@ -12,6 +12,7 @@ import uuid
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, RuleViolation, check_found
 from app.followups import _reopen, _visits
@@ -32,7 +33,6 @@ from app.followups._common import (
 )
 from app.followups._figure_reads import (  # re-exported: the figures' reads (app.reports)
     complaint_details,
-    due_or_done,
     orders_followed,
     overdue_task_count,
     rated_task_states,
@@ -41,6 +41,7 @@ from app.followups._figure_reads import (  # re-exported: the figures' reads (ap
 )
 from app.followups._figure_reads import satisfaction_records as satisfaction_record_rows
 from app.followups._leaks import _leak_section, leak_orders, missing_leak_tests, record_leak_test
+from app.followups._task_lists import _TASK_COLUMNS, decorate, list_tasks, page_of_tasks, tasks_newest_first
 from app.followups._visits import aspect_counts
 from app.followups.rules import generate_followups, verify_draw
 from app.followups.schemas import FollowupRecordMutation
@@ -53,7 +54,6 @@ from app.work.schemas import RequestCreate, RequestCreateData, WorkOrderIssue, W
 
 __all__ = ["generate_followups", "verify_draw"]
 TASK_VIEWS = ("mine", "open", "overdue", "done")
-LIST_LIMIT = 200
 
 
 async def _task_for_record(ctx: ApplyContext, task_id: UUID) -> dict:
@@ -197,97 +197,25 @@ __all__ = [
     "complaint_details",
     "figure_offices",
     "leak_orders",
+    "list_tasks",
     "missing_leak_tests",
     "month_bounds",
     "month_of",
     "orders_followed",
     "overdue_task_count",
+    "page_of_tasks",
     "rated_task_states",
     "record_leak_test",
     "satisfaction_answers",
     "satisfaction_record_rows",
     "tasks_made",
+    "tasks_newest_first",
 ]
 
 MUTATIONS = (registry.MutationKind(FollowupRecordMutation, apply_record, label=lazy("Follow-up recorded")),)
 
 
 # --- reading ---------------------------------------------------------------------------------------
-
-_TASK_COLUMNS = (
-    FollowupTask.id,
-    FollowupTask.office,
-    FollowupTask.rule,
-    FollowupTask.request,
-    FollowupTask.work_order,
-    FollowupTask.assignee,
-    FollowupTask.assignee_role,
-    FollowupTask.assignee.display_name.as_alias("assignee_name"),
-    FollowupTask.due_at,
-    FollowupTask.created_at,
-    FollowupTask.state,
-    FollowupTask.done_at,
-    FollowupTask.satisfied,
-    FollowupTask.draw,
-    FollowupTask.request.kind.as_alias("kind"),
-    FollowupTask.request.description.as_alias("description"),
-    FollowupTask.request.resident_name.as_alias("resident_name"),
-    FollowupTask.request.resident_phone.as_alias("resident_phone"),
-    FollowupTask.request.location.as_alias("location"),
-    FollowupTask.request.unit.number.as_alias("unit_number"),  # type: ignore[union-attr]
-    FollowupTask.work_order.seq.as_alias("order_seq"),
-    FollowupTask.work_order.category.as_alias("category"),
-    FollowupTask.work_order.completed_at.as_alias("completed_at"),
-)
-
-
-def decorate(task: dict, now: datetime) -> dict:
-    due = utc(task["due_at"])
-    task["rule_label"] = RULES.get(task["rule"], task["rule"])
-    task["overdue"] = task["state"] == "open" and due < now
-    task["hours_left"] = int((due - now).total_seconds() / 3600)  # whole hours, toward zero
-    return task
-
-
-async def list_tasks(
-    staff: CurrentStaff,
-    view: str,
-    now: datetime,
-    *,
-    office: int | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    rule: str = "",
-) -> list[dict]:
-    """Follow-up tasks: mine (assigned to me, or to my role: F3–F5), open, overdue, done, rated (what
-    the follow-up rate counts, K1); optionally those made in a period."""
-    if staff.role not in READERS:
-        raise Forbidden()
-    query = FollowupTask.select(*_TASK_COLUMNS)
-    if (cond := scope(staff, FollowupTask.office, office)) is not None:
-        query = query.where(cond)
-    if view == "mine":  # personal tasks have assignee_role "", which is nobody's role (C4)
-        query = query.where(
-            (FollowupTask.state == "open")
-            & ((FollowupTask.assignee == staff.id) | (FollowupTask.assignee_role == staff.role))
-        )
-    elif view == "overdue":
-        query = query.where((FollowupTask.state == "open") & (FollowupTask.due_at < now))
-    elif view == "done":
-        query = query.where(FollowupTask.state == "done")
-    elif view == "unsatisfied":
-        query = query.where(FollowupTask.satisfied.eq(False))
-    elif view == "rated":
-        query = query.where(due_or_done(now))
-    elif view != "all":
-        query = query.where(FollowupTask.state == "open")
-    if since is not None and until is not None:
-        query = query.where((FollowupTask.created_at >= since) & (FollowupTask.created_at < until))
-    if rule in RULES:
-        query = query.where(FollowupTask.rule == rule)
-    ascending = view not in ("done", "all", "unsatisfied", "rated")
-    rows = await query.order_by(FollowupTask.due_at, ascending=ascending).limit(LIST_LIMIT)
-    return [decorate(r, now) for r in rows]
 
 
 async def get_task(staff: CurrentStaff, task_id: UUID, now: datetime) -> dict:
@@ -326,18 +254,22 @@ async def get_task(staff: CurrentStaff, task_id: UUID, now: datetime) -> dict:
     return task
 
 
-async def list_draws(staff: CurrentStaff, office: int | None = None) -> list[dict]:
-    """The sampling draws (F3–F5), each checked by redoing it from its seed (audit)."""
+async def list_draws(
+    staff: CurrentStaff, office: int | None = None, cursor: paging.Cursor | None = None
+) -> tuple[list[dict], str | None]:
+    """The sampling draws (F3–F5), latest first, 50 a page after `cursor`, each checked by redoing it
+    from its seed (audit); with the cursor of the next page (None: the last)."""
     if staff.role not in READERS:
         raise Forbidden()
-    query = FollowupDraw.select().order_by(FollowupDraw.drawn_at, ascending=False).limit(100)
+    query = FollowupDraw.select()
     if (cond := scope(staff, FollowupDraw.office, office)) is not None:
         query = query.where(cond)
-    rows = await query.output(load_json=True)
+    query = paging.after(query, FollowupDraw.drawn_at, FollowupDraw.id, cursor)
+    rows, more = paging.cut(await query.output(load_json=True), "drawn_at")
     for row in rows:
         row["verified"] = verify_draw(row)
         row["rule_label"] = RULES.get(row["rule"], row["rule"])
-    return rows
+    return rows, more
 
 
 async def home_sections(staff: CurrentStaff, now: datetime) -> list[dict]:

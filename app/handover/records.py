@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.clock import aware as stored_utc
 from app.db import write_transaction
@@ -119,8 +120,11 @@ async def record(staff: CurrentStaff, handover_id: UUID) -> dict:
 # --- lists ---------------------------------------------------------------------------------------------------
 
 
-async def list_records(staff: CurrentStaff, office_id: int, status: str | None = None, limit: int = 60) -> list[dict]:
-    """Recent handovers of an office, newest first; refusals (H5) marked."""
+async def list_records(
+    staff: CurrentStaff, office_id: int, status: str | None = None, cursor: paging.Cursor | None = None
+) -> tuple[list[dict], str | None]:
+    """A page of an office's handovers, newest prepared first (then by id), after `cursor`; refusals
+    (H5) marked; with the cursor of the next page (None: the last)."""
     check_office(staff, office_id)
     templates = await office_shift_templates(office_id)
     query = Handover.select(
@@ -138,13 +142,14 @@ async def list_records(staff: CurrentStaff, office_id: int, status: str | None =
     ).where(Handover.office == office_id)
     if status in STATUSES:
         query = query.where(Handover.status == status)
-    rows = await query.order_by(Handover.prepared_at, ascending=False).limit(limit).output(load_json=True)
+    query = paging.after(query, Handover.prepared_at, Handover.id, cursor)
+    rows, more = paging.cut(await query.output(load_json=True), "prepared_at")
     for r in rows:
         r["from_label"] = shift_label(r["from_date"], r["from_code"], templates)
         r["to_label"] = shift_label(r["to_date"], r["to_code"], templates)
         r["reasons"] = [REFUSALS.get(x, x) for x in r["refusal_reasons"]]
         r["when"] = _aware(r["decided_at"] or r["prepared_at"])
-    return rows
+    return rows, more
 
 
 async def recent_refusals(office_id: int, since: datetime) -> list[dict]:

@@ -13,6 +13,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.clock import today
 from app.errors import RuleViolation
@@ -126,11 +127,21 @@ async def countersign_form(
 
 @get("/handover/records", opt=READERS)
 async def records_page(
-    request: Request, staff: CurrentStaff, office_id: int, status: FromQuery[str | None] = None
+    request: Request,
+    staff: CurrentStaff,
+    office_id: int,
+    status: FromQuery[str | None] = None,
+    before: paging.Before = None,
 ) -> Template:
-    """Recent handovers, refusals first to see (H5)."""
-    rows = await records.list_records(staff, office_id, status)
-    return page(request, "handover/records.html", rows=rows, status=status or "", statuses=STATUSES)
+    """Handovers, newest first, 50 a page; refusals (H5) marked."""
+    cursor = paging.parse(before)
+    rows, more = await records.list_records(staff, office_id, status, cursor)
+    kept = {
+        "status": status if status in STATUSES else None,
+        "office": office_id if office_id != staff.office_id else None,
+    }
+    pager = paging.pager("/handover/records", kept, more, cursor is not None)
+    return page(request, "handover/records.html", rows=rows, status=status or "", statuses=STATUSES, pager=pager)
 
 
 @get("/handover/{handover_id:uuid}", opt=READERS)

@@ -12,6 +12,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery, Parameter
 from litestar.response import Redirect, Response, Template
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.errors import RuleViolation
 from app.forms import FormErrors, parse_form
@@ -64,8 +65,17 @@ async def _index_page(
     )
 
 
-async def _key_page(request: Request, staff: CurrentStaff, office_id: int, key_id: int, **extra: Any) -> Template:
-    key, lendings, notes = await service.key_detail(staff, office_id, key_id)
+async def _key_page(
+    request: Request,
+    staff: CurrentStaff,
+    office_id: int,
+    key_id: int,
+    cursor: paging.Cursor | None = None,
+    **extra: Any,
+) -> Template:
+    key, lendings, notes, more = await service.key_detail(staff, office_id, key_id, cursor)
+    kept = {"office": office_id if office_id != staff.office_id else None}
+    extra["pager"] = paging.pager(f"/keys/{key_id}", kept, more, cursor is not None)
     can_lend = staff.role in service.KEY_LENDERS and office_id == staff.office_id
     colleagues = await service.colleagues(office_id) if can_lend else []
     return page(
@@ -83,9 +93,11 @@ async def _key_page(request: Request, staff: CurrentStaff, office_id: int, key_i
 
 
 @get("/keys/{key_id:int}", opt=READERS)
-async def key_page(request: Request, staff: CurrentStaff, office_id: int, key_id: KeyId) -> Template:
-    """One key: in or out (with whom, since when), the lend or return form, its lendings."""
-    return await _key_page(request, staff, office_id, key_id)
+async def key_page(
+    request: Request, staff: CurrentStaff, office_id: int, key_id: KeyId, before: paging.Before = None
+) -> Template:
+    """One key: in or out (with whom, since when), the lend or return form, its lendings (30 a page)."""
+    return await _key_page(request, staff, office_id, key_id, paging.parse(before))
 
 
 @post("/keys/{key_id:int}/lend", opt=LENDERS)
@@ -122,7 +134,7 @@ async def key_new(request: Request, staff: CurrentStaff) -> Template:
 @get("/keys/{key_id:int}/edit", opt=ADMINS)
 async def key_edit(request: Request, staff: CurrentStaff, key_id: KeyId) -> Template:
     """The form for an existing key."""
-    key, _lendings, _notes = await service.key_detail(staff, staff.office_id, key_id)
+    key, _lendings, _notes, _more = await service.key_detail(staff, staff.office_id, key_id)
     return await _form_page(request, staff, values=msgspec.to_builtins(key), key_id=key_id)
 
 

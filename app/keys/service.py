@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from app import paging
 from app.auth import directory
 from app.auth.schemas import CurrentStaff
 from app.clock import aware, now, when_it_happened
@@ -278,18 +279,21 @@ async def register(staff: CurrentStaff, office_id: int, kind: str | None = None,
     return [_key_view(r, units, out) for r in rows]
 
 
-async def key_detail(staff: CurrentStaff, office_id: int, key_id: int) -> tuple[KeyView, list[Lending], list[NoteView]]:
-    """One key: its state, its last lendings and the notes kept from refused changes."""
+LENDINGS_PAGE = 30  # lendings of one key on a page (the number the page always showed)
+
+
+async def key_detail(
+    staff: CurrentStaff, office_id: int, key_id: int, cursor: paging.Cursor | None = None
+) -> tuple[KeyView, list[Lending], list[NoteView], str | None]:
+    """One key: its state, its lendings (latest first, 30 a page after `cursor`, with the next page's
+    cursor) and the notes kept from refused changes."""
     check_reader(staff, office_id)
     row = check_found(await Key.select(*_KEY_COLUMNS).where((Key.id == key_id) & (Key.office == office_id)).first())
     out = {k.key_id: k for k in await keys_out(office_id) if k.key_id == key_id}
     view = _key_view(row, await unit_labels(office_id), out)
-    rows = (
-        await KeyLending.select(*_LENDING_COLUMNS)
-        .where(KeyLending.key == key_id)
-        .order_by(KeyLending.out_at, ascending=False)
-        .limit(30)
-    )
+    query = KeyLending.select(*_LENDING_COLUMNS).where((KeyLending.key == key_id) & (KeyLending.office == office_id))
+    query = paging.after(query, KeyLending.out_at, KeyLending.id, cursor, size=LENDINGS_PAGE)
+    rows, more = paging.cut(await query, "out_at", size=LENDINGS_PAGE)
     lendings = [msgspec.convert(_with_borrower(r), Lending, strict=False) for r in rows]
     notes = (
         await KeyNote.select(KeyNote.text, KeyNote.author.display_name.as_alias("author"), KeyNote.created_at)
@@ -297,7 +301,7 @@ async def key_detail(staff: CurrentStaff, office_id: int, key_id: int) -> tuple[
         .order_by(KeyNote.created_at, ascending=False)
         .limit(20)
     )
-    return view, lendings, [msgspec.convert(n, NoteView, strict=False) for n in notes]
+    return view, lendings, [msgspec.convert(n, NoteView, strict=False) for n in notes], more
 
 
 async def colleagues(office_id: int) -> list[tuple[int, str]]:

@@ -12,6 +12,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Response, Template
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.i18n import _
 from app.notices import service
@@ -27,13 +28,22 @@ Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED
 Token = str  # checked by the service (an unknown or malformed token is one 404 page)
 
 
-async def _index(request: Request, staff: CurrentStaff, office_id: int, topic: str = "", **extra: Any) -> Template:
-    notices = await service.notices_of_office(staff, office_id, topic)
+async def _index(
+    request: Request,
+    staff: CurrentStaff,
+    office_id: int,
+    topic: str = "",
+    cursor: paging.Cursor | None = None,
+    **extra: Any,
+) -> Template:
+    notices, more = await service.page_of_notices(staff, office_id, topic, cursor)
+    kept = {"topic": topic, "office": office_id if office_id != staff.office_id else None}
     quarter, topics = await service.quarter_topics(staff) if office_id == staff.office_id else ("", [])
     return page(
         request,
         "notices/index.html",
         notices=notices,
+        pager=paging.pager("/notices", kept, more, cursor is not None),
         kinds=KINDS,
         board=await service.board_status(office_id, tz=staff.tz),
         board_days=service.BOARD_DAYS,
@@ -47,9 +57,11 @@ async def _index(request: Request, staff: CurrentStaff, office_id: int, topic: s
 
 
 @get("/notices", opt=READERS)
-async def notice_list(request: Request, staff: CurrentStaff, office_id: int, topic: FromQuery[str] = "") -> Template:
-    """The office's notices (newest first), the board's next change, the public page's link, Q1 topics."""
-    return await _index(request, staff, office_id, topic[:100])
+async def notice_list(
+    request: Request, staff: CurrentStaff, office_id: int, topic: FromQuery[str] = "", before: paging.Before = None
+) -> Template:
+    """The office's notices (newest first, 50 a page), the board's next change, the public page's link, Q1 topics."""
+    return await _index(request, staff, office_id, topic[:100], paging.parse(before))
 
 
 async def _form(request: Request, staff: CurrentStaff, kind: str, values: dict, errors: dict | None = None) -> Template:

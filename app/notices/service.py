@@ -13,6 +13,7 @@ from uuid import UUID
 
 import msgspec
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.clock import aware, local, now, zone
 from app.errors import Forbidden, RuleViolation, check_found
@@ -142,6 +143,19 @@ async def notices_of_office(staff: CurrentStaff, office_id: int, topic: str = ""
     if topic:
         query = query.where(Notice.topic == topic)
     return [_view(r) for r in await query.order_by(Notice.published_at, ascending=False).limit(100)]
+
+
+async def page_of_notices(
+    staff: CurrentStaff, office_id: int, topic: str, cursor: paging.Cursor | None
+) -> tuple[list[NoticeView], str | None]:
+    """The office's notices (of a topic), newest published first, 50 a page after `cursor` (then by
+    id); with the cursor of the next page (None: the last)."""
+    check_reader(staff, office_id)
+    query = Notice.select(*_COLUMNS).where(Notice.office == office_id)
+    if topic:
+        query = query.where(Notice.topic == topic)
+    rows, more = paging.cut(await paging.after(query, Notice.published_at, Notice.id, cursor), "published_at")
+    return [_view(r) for r in rows], more
 
 
 async def notice_detail(staff: CurrentStaff, office_id: int, notice_id: UUID) -> NoticeView:

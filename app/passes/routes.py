@@ -11,6 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery, Parameter
 from litestar.response import Response, Template
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.clock import today
 from app.org.service import units_of_office
@@ -36,12 +37,25 @@ def mutation_id(data: dict[str, Any]) -> str:
 
 @get("/passes", opt=READERS)
 async def pass_list(
-    request: Request, staff: CurrentStaff, office_id: int, show: FromQuery[str] = "", q: FromQuery[str] = ""
+    request: Request,
+    staff: CurrentStaff,
+    office_id: int,
+    show: FromQuery[str] = "",
+    q: FromQuery[str] = "",
+    before: paging.Before = None,
 ) -> Template:
-    """The office's passes, newest first, each with its state today."""
-    passes = await service.list_passes(staff, office_id, show, q[:50])
+    """The office's passes, newest first, 50 a page, each with its state today."""
+    cursor = paging.parse(before)
+    passes, more = await service.list_passes(staff, office_id, show, q[:50], cursor)
+    kept = {
+        "show": show if show in service.STATES else None,
+        "q": q[:50],
+        "office": office_id if office_id != staff.office_id else None,
+    }
+    pager = paging.pager("/passes", kept, more, cursor is not None)
     can_issue = staff.role in service.PASS_ISSUERS and office_id == staff.office_id
     context: dict[str, Any] = {"states": service.STATES, "trades": service.TRADES, "holder_kinds": service.HOLDER_KINDS}
+    context["pager"] = pager
     return page(request, "passes/index.html", passes=passes, state=show, q=q[:50], can_issue=can_issue, **context)
 
 

@@ -13,6 +13,7 @@ from uuid import UUID
 
 import msgspec
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.clock import now, today, zone
 from app.errors import Forbidden, RuleViolation, StaleChange, check_found
@@ -181,9 +182,8 @@ _COLUMNS = (
 )
 
 
-async def _views(office_id: int, rows: list[dict[str, Any]]) -> list[PassView]:
-    tz = zone(await office_time_zone(office_id))
-    day = today(tz)
+async def _views(office_id: int, rows: list[dict[str, Any]], day: date | None = None) -> list[PassView]:
+    day = day or today(zone(await office_time_zone(office_id)))
     units = {u["id"]: f"{u['building']} {u['number']}" for u in await units_of_office(office_id)} if rows else {}
     return [
         msgspec.convert(
@@ -193,17 +193,35 @@ async def _views(office_id: int, rows: list[dict[str, Any]]) -> list[PassView]:
     ]
 
 
-async def list_passes(staff: CurrentStaff, office_id: int, state: str = "", q: str = "") -> list[PassView]:
-    """The office's passes, newest first; `state` "valid" keeps those valid today."""
+def _in_state(state: str, day: date) -> Any:
+    """`pass_state` as a condition of the query, so a page holds 50 passes of the state asked for."""
+    if state == "withdrawn":
+        return AccessPass.withdrawn_at.is_not_null()
+    kept: Any = AccessPass.withdrawn_at.is_null()
+    if state == "not_yet":
+        return kept & (AccessPass.valid_from > day)
+    if state == "expired":
+        return kept & (AccessPass.valid_to < day)
+    return kept & (AccessPass.valid_from <= day) & (AccessPass.valid_to >= day)
+
+
+async def list_passes(
+    staff: CurrentStaff, office_id: int, state: str = "", q: str = "", cursor: paging.Cursor | None = None
+) -> tuple[list[PassView], str | None]:
+    """The office's passes, newest first, 50 a page after `cursor` (then by id); `state` keeps those
+    in that state today (valid, not yet valid, expired, taken back); with the next page's cursor."""
     check_reader(staff, office_id)
+    day = today(zone(await office_time_zone(office_id)))
     query = AccessPass.select(*_COLUMNS).where(AccessPass.office == office_id)
     if q:
         like = f"%{q}%"
         query = query.where(
             AccessPass.number.ilike(like) | AccessPass.holder_name.ilike(like) | AccessPass.company.ilike(like)
         )
-    views = await _views(office_id, await query.order_by(AccessPass.created_at, ascending=False).limit(300))
-    return [v for v in views if v.state == state] if state in STATES else views
+    if state in STATES:
+        query = query.where(_in_state(state, day))
+    rows, more = paging.cut(await paging.after(query, AccessPass.created_at, AccessPass.id, cursor), "created_at")
+    return await _views(office_id, rows, day), more
 
 
 async def get_pass(staff: CurrentStaff, office_id: int, pass_id: UUID) -> PassView:

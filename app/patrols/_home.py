@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.i18n import _
 from app.org.departments import DEPARTMENTS
@@ -26,7 +27,7 @@ from app.patrols._round_reads import open_tasks, recent_rounds
 from app.patrols._setup import list_routes
 
 
-async def patrols_home(staff: CurrentStaff) -> dict:
+async def patrols_home(staff: CurrentStaff, cursor: paging.Cursor | None = None) -> dict:
     """What /patrols shows: routes, rounds not done (P5), my latest rounds, items to verify (P3)."""
     day = today(staff)
     kinds = {"patrol", "entrusted", "renovation"} | ({"spot_check"} if staff.role in SPOT_CHECKERS else set())
@@ -37,6 +38,7 @@ async def patrols_home(staff: CurrentStaff) -> dict:
     if staff.role in VERIFIERS:  # P3: rectified items wait for a follow-up inspection (跟进检查)
         ncs = await open_nonconformances(staff.office_id, day, tz_of(staff))
         to_verify = [n for n in ncs if n["state"] == "rectified"]
+    mine, more = await recent_rounds(staff, cursor)
     return {
         "to_verify": to_verify,
         "departments": DEPARTMENTS,
@@ -44,7 +46,8 @@ async def patrols_home(staff: CurrentStaff) -> dict:
         "routes": routes,
         "not_done": rounds_not_done(routes, rounds, tasks),
         "rounds": rounds,
-        "mine": await recent_rounds(staff),
+        "mine": mine,
+        "pager": paging.pager("/patrols", {}, more, cursor is not None),
         "can_walk": staff.role in WALKERS,
         "can_setup": staff.role in SETUP_ROLES,
         "can_review": staff.role in REVIEWERS,

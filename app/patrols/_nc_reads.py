@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
+from piccolo.query.functions.aggregate import Count
+
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, check_found
 from app.patrols._common import (
@@ -101,31 +105,62 @@ def can_verify(staff: CurrentStaff, nc: dict) -> bool:
     return nc["office"] == staff.office_id and staff.role in VERIFIERS
 
 
-async def inbox(staff: CurrentStaff, department: str | None, office_id: int | None = None) -> dict:
-    """A department's items (P3): open ones overdue first then by deadline; rectified ones awaiting
-    verification; a dept_head sees only their own department."""
+INBOX_PARTS = ("open", "rectified")  # the working parts of the inbox; "closed" is its history
+
+
+def _inbox_where(staff: CurrentStaff, department: str | None, office_id: int | None) -> tuple[Any, str | None]:
+    """The office (and department) an inbox lists; a dept_head sees only their own department."""
     require(staff, INBOX_ROLES)
     office_id = office_id or staff.office_id
     if office_id != staff.office_id and not staff.sees_all_offices:
         raise Forbidden()
     if staff.role == "dept_head":
         department = staff.department
-    query = Nonconformance.select(*_NC_COLUMNS).where(
-        (Nonconformance.office == office_id) & Nonconformance.state.is_in(["open", "rectified"])
-    )
+    where: Any = Nonconformance.office == office_id
     if department:
-        query = query.where(Nonconformance.department == department)
-    rows = await query.order_by(Nonconformance.deadline).order_by(Nonconformance.raised_at)
-    day = today(staff)
-    _mark_overdue(localise(rows, tz_of(staff), "raised_at", "changed_at"), day)
-    open_rows = [r for r in rows if r["state"] == "open"]
-    open_rows.sort(key=lambda r: (not r["overdue"], r["deadline"]))  # overdue first
-    return {
-        "department": department,
-        "open": open_rows,
-        "rectified": [r for r in rows if r["state"] == "rectified"],
-        "today": day,
-    }
+        where = where & (Nonconformance.department == department)
+    return where, department
+
+
+async def inbox(
+    staff: CurrentStaff,
+    department: str | None,
+    office_id: int | None = None,
+    *,
+    part: str | None = None,
+    cursor: paging.Cursor | None = None,
+) -> dict:
+    """A department's items (P3), 50 a part: open ones by deadline (the overdue ones, past it, come
+    first), then rectified ones awaiting verification; with `part`, that part alone after `cursor`."""
+    where, department = _inbox_where(staff, department, office_id)
+    tz, day = tz_of(staff), today(staff)
+    box: dict[str, Any] = {"department": department, "today": day, "part": part if part in INBOX_PARTS else None}
+    for state in INBOX_PARTS:
+        rows: list[dict] = []
+        more = None
+        if box["part"] in (None, state):
+            query = Nonconformance.select(*_NC_COLUMNS).where(where & (Nonconformance.state == state))
+            query = paging.after(query, Nonconformance.deadline, Nonconformance.id, cursor, newest_first=False)
+            rows, more = paging.cut(await query, "deadline")
+        box[state] = _mark_overdue(localise(rows, tz, "raised_at", "changed_at"), day)
+        box[f"{state}_more"] = more
+    counts = await (
+        Nonconformance.select(Nonconformance.state, Count(alias="n"))
+        .where(where & Nonconformance.state.is_in(list(INBOX_PARTS)))
+        .group_by(Nonconformance.state)
+    )
+    box["counts"] = {state: 0 for state in INBOX_PARTS} | {c["state"]: c["n"] for c in counts}
+    return box
+
+
+async def closed_nonconformances(
+    staff: CurrentStaff, department: str | None, office_id: int | None, cursor: paging.Cursor | None
+) -> tuple[list[dict], str | None]:
+    """The inbox's history: closed items, last closed first, 50 a page after `cursor`."""
+    where, _department = _inbox_where(staff, department, office_id)
+    query = Nonconformance.select(*_NC_COLUMNS).where(where & (Nonconformance.state == "closed"))
+    rows, more = paging.cut(await paging.after(query, Nonconformance.closed_at, Nonconformance.id, cursor), "closed_at")
+    return localise(rows, tz_of(staff), "raised_at", "changed_at", "closed_at"), more
 
 
 async def open_nonconformances(office_id: int, day: date, tz) -> list[dict]:

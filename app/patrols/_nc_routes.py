@@ -12,6 +12,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.org.departments import DEPARTMENTS
 from app.patrols import service
@@ -29,12 +30,60 @@ VERIFIERS = {"roles": service.VERIFIERS}
 
 @get("/patrols/inbox", opt=INBOX)
 async def inbox_page(
-    request: Request, staff: CurrentStaff, office_id: int, department: FromQuery[str | None] = None
+    request: Request,
+    staff: CurrentStaff,
+    office_id: int,
+    department: FromQuery[str | None] = None,
+    view: FromQuery[str | None] = None,
+    part: FromQuery[str | None] = None,
+    before: paging.Before = None,
+    after: paging.After = None,
 ) -> Template:
-    """A department's nonconformances: open ones (overdue first), then those awaiting verification."""
-    box = await service.inbox(staff, department if department in DEPARTMENTS else None, office_id)
+    """A department's nonconformances, 50 a part: open ones (overdue first), then those awaiting
+    verification; `part` and `after` page one part; view=closed lists the closed ones, last first."""
+    department = department if department in DEPARTMENTS else None
     template = "patrols/_inbox_list.html" if is_htmx(request) else "patrols/inbox.html"
-    return page(request, template, **_inbox_labels(staff, box), **box)
+    kept = {
+        "department": department if staff.role != "dept_head" else None,
+        "office": office_id if office_id != staff.office_id else None,
+    }
+    if view == "closed":
+        context = await _closed_context(staff, department, office_id, kept, paging.parse(before))
+    else:
+        part = part if part in service.INBOX_PARTS else None
+        context = await _working_context(
+            staff, department, office_id, kept, part, paging.parse(after) if part else None
+        )
+    return page(request, template, **context)
+
+
+async def _closed_context(
+    staff: CurrentStaff, department: str | None, office_id: int, kept: dict, cursor: paging.Cursor | None
+) -> dict[str, Any]:
+    """The inbox's history: closed items, last closed first."""
+    rows, more = await service.closed_nonconformances(staff, department, office_id, cursor)
+    pager = paging.pager("/patrols/inbox", {**kept, "view": "closed"}, more, cursor is not None)
+    shown = staff.department if staff.role == "dept_head" else department
+    box = {"view": "closed", "closed": rows, "pager": pager, "department": shown, "kept": kept}
+    return {**_inbox_labels(staff, {"open": [], "rectified": []}), **box}
+
+
+async def _working_context(
+    staff: CurrentStaff,
+    department: str | None,
+    office_id: int,
+    kept: dict,
+    part: str | None,
+    cursor: paging.Cursor | None,
+) -> dict[str, Any]:
+    """The items to rectify and to verify, each part with its More link (or one part, paged)."""
+    box = await service.inbox(staff, department, office_id, part=part, cursor=cursor)
+    pagers = {
+        state: paging.pager("/patrols/inbox", {**kept, "part": state}, box[f"{state}_more"], False, newest_first=False)
+        for state in service.INBOX_PARTS
+    }
+    first = paging.pager("/patrols/inbox", kept, None, part is not None)
+    return {**_inbox_labels(staff, box), **box, "view": "", "pagers": pagers, "pager": first, "kept": kept}
 
 
 def _inbox_labels(staff: CurrentStaff, box: dict[str, Any]) -> dict[str, Any]:

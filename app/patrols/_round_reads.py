@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.auth.service import active_staff_of_office
 from app.errors import check_found
@@ -116,21 +117,22 @@ async def _attach_nonconformances(findings: list[dict]) -> None:
         finding["nc"] = ncs.get(finding["id"])
 
 
-async def recent_rounds(staff: CurrentStaff, limit: int = 10) -> list[dict]:
-    """The staff member's own latest rounds, for the patrols page."""
-    rows = (
-        await PatrolRound.select(
-            PatrolRound.id,
-            PatrolRound.status,
-            PatrolRound.started_at,
-            PatrolRound.finished_at,
-            PatrolRound.route.name.as_alias("route_name"),
-        )
-        .where((PatrolRound.office == staff.office_id) & (PatrolRound.started_by == staff.id))
-        .order_by(PatrolRound.started_at, ascending=False)
-        .limit(limit)
-    )
-    return localise(rows, tz_of(staff), "started_at", "finished_at")
+ROUNDS_PAGE = 10  # my rounds on one page of /patrols (the number it always showed)
+
+
+async def recent_rounds(staff: CurrentStaff, cursor: paging.Cursor | None = None) -> tuple[list[dict], str | None]:
+    """The staff member's own rounds, latest first, 10 a page after `cursor` (then by id), for the
+    patrols page; with the cursor of the next page (None: the last)."""
+    query = PatrolRound.select(
+        PatrolRound.id,
+        PatrolRound.status,
+        PatrolRound.started_at,
+        PatrolRound.finished_at,
+        PatrolRound.route.name.as_alias("route_name"),
+    ).where((PatrolRound.office == staff.office_id) & (PatrolRound.started_by == staff.id))
+    query = paging.after(query, PatrolRound.started_at, PatrolRound.id, cursor, size=ROUNDS_PAGE)
+    rows, more = paging.cut(await query, "started_at", size=ROUNDS_PAGE)
+    return localise(rows, tz_of(staff), "started_at", "finished_at"), more
 
 
 async def open_tasks(office_id: int, since, route_id: int | None = None) -> list[dict]:

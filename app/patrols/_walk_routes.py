@@ -14,6 +14,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, NotFound, RuleViolation
 from app.org.departments import DEPARTMENTS
@@ -37,9 +38,9 @@ RAIN_ROLES = {"roles": service.SETUP_ROLES | {"manager"}}
 
 
 @get("/patrols", opt=READERS)
-async def patrols_home(request: Request, staff: CurrentStaff) -> Template:
-    """Routes to walk, rounds that are due (P5), my latest rounds; setup links for the supervisor."""
-    home = await service.patrols_home(staff)
+async def patrols_home(request: Request, staff: CurrentStaff, before: paging.Before = None) -> Template:
+    """Routes to walk, rounds that are due (P5), my rounds (10 a page); setup links for the supervisor."""
+    home = await service.patrols_home(staff, paging.parse(before))
     return page(request, "patrols/index.html", **home, can_rain=staff.role in RAIN_ROLES["roles"])
 
 

@@ -30,7 +30,15 @@ from app.patrols._common import (
 )
 from app.patrols._entrusted import ensure_weekly_tasks, request_rain_rounds, sync_entrusted_checkpoints, week_start
 from app.patrols._home import home_sections, patrols_home
-from app.patrols._nc_reads import can_rectify, can_verify, get_nonconformance, inbox, open_nonconformances
+from app.patrols._nc_reads import (
+    INBOX_PARTS,
+    can_rectify,
+    can_verify,
+    closed_nonconformances,
+    get_nonconformance,
+    inbox,
+    open_nonconformances,
+)
 from app.patrols._nonconformances import apply_create, apply_rectify, apply_verify, default_deadline
 from app.patrols._renovation import renovation_route, renovation_units, sync_renovation_checkpoints, violations_at
 from app.patrols._review import review, rounds_not_done, rounds_of_day
@@ -75,6 +83,7 @@ MUTATIONS = (
 __all__ = [
     "DEFAULT_DEADLINE_DAYS",
     "EVENT_KINDS",
+    "INBOX_PARTS",
     "INBOX_ROLES",
     "NC_READERS",
     "NC_STATES",
@@ -91,6 +100,7 @@ __all__ = [
     "can_rectify",
     "can_verify",
     "checkpoint_by_code",
+    "closed_nonconformances",
     "code_hash",
     "create_route",
     "deadline_days",

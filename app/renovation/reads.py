@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.errors import Forbidden, RuleViolation, check_found
 from app.estate import service as estate
@@ -64,31 +65,31 @@ async def save_fees(staff: CurrentStaff, waste_fee: float, deposit: float) -> No
         await RenovationSettings.insert(RenovationSettings(office=staff.office_id, waste_fee=fee, deposit=money))
 
 
-async def renovations(staff: CurrentStaff, office_id: int) -> dict:
-    """The office's renovations (under way first) and the units that may apply."""
+async def renovations(staff: CurrentStaff, office_id: int, cursor: paging.Cursor | None = None) -> dict:
+    """The office's renovations, latest first, 50 a page after `cursor`, and the units that may apply
+    (those without a renovation under way, whatever page it is on)."""
     check_reader(staff, office_id)
-    rows = (
-        await Renovation.select(
-            Renovation.id,
-            Renovation.unit,
-            Renovation.state,
-            Renovation.applicant_name,
-            Renovation.start_on,
-            Renovation.end_on,
-            Renovation.permit_no,
-        )
-        .where(Renovation.office == office_id)
-        .order_by(Renovation.id, ascending=False)
-        .limit(200)
-    )
+    query = Renovation.select(
+        Renovation.id,
+        Renovation.unit,
+        Renovation.state,
+        Renovation.applicant_name,
+        Renovation.start_on,
+        Renovation.end_on,
+        Renovation.permit_no,
+    ).where(Renovation.office == office_id)
+    rows, more = paging.cut(await paging.after(query, Renovation.id, Renovation.id, cursor), "id")
+    labels = dict(await estate.unit_options(office_id))  # one read for every row's label, not one a row
     for r in rows:
-        unit = await estate.unit_state(office_id, r["unit"])
-        r["unit_label"] = unit["label"] if unit else ""
-    busy = {r["unit"] for r in rows if r["state"] != "completed"}
+        r["unit_label"] = labels.get(r["unit"], "")
+    under_way = Renovation.select(Renovation.unit).where(
+        (Renovation.office == office_id) & (Renovation.state != "completed")
+    )
+    busy = {r["unit"] for r in await under_way}
     units = [
         u for s in ("occupied", "vacant") for u in await estate.units_in_state(office_id, s) if u["id"] not in busy
     ]
-    return {"renovations": rows, "units": units, "fees": await fees_of_office(office_id)}
+    return {"renovations": rows, "more": more, "units": units, "fees": await fees_of_office(office_id)}
 
 
 async def renovation_detail(staff: CurrentStaff, office_id: int, renovation_id: int) -> dict:

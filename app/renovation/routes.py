@@ -12,6 +12,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Response, Template
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.errors import RuleViolation
 from app.forms import FormErrors, parse_form
@@ -28,15 +29,22 @@ RId = Annotated[int, Parameter(ge=1, le=MAX_ID)]
 _WORDS: dict[str, Any] = {"applicants": rules.APPLICANTS, "contractors": rules.CONTRACTORS, "states": rules.STATES}
 
 
-async def _index(request: Request, staff: CurrentStaff, office_id: int, **extra: Any) -> Template:
-    listing = await reads.renovations(staff, office_id)
-    return page(request, "renovation/index.html", **listing, **_WORDS, new_id=str(uuid.uuid4()), **extra)
+async def _index(
+    request: Request, staff: CurrentStaff, office_id: int, cursor: paging.Cursor | None = None, **extra: Any
+) -> Template:
+    listing = await reads.renovations(staff, office_id, cursor)
+    kept = {"office": office_id if office_id != staff.office_id else None}
+    pager = paging.pager("/renovation", kept, listing.pop("more"), cursor is not None)
+    context = {**listing, **_WORDS, "pager": pager}
+    return page(request, "renovation/index.html", **context, new_id=str(uuid.uuid4()), **extra)
 
 
 @get("/renovation", opt=READERS)
-async def renovation_index(request: Request, staff: CurrentStaff, office_id: int) -> Template:
-    """The renovations (under way first), the application form and the office's fees."""
-    return await _index(request, staff, office_id)
+async def renovation_index(
+    request: Request, staff: CurrentStaff, office_id: int, before: paging.Before = None
+) -> Template:
+    """The renovations (latest first, 50 a page), the application form and the office's fees."""
+    return await _index(request, staff, office_id, paging.parse(before, int))
 
 
 @post("/renovation/apply", opt=WRITERS)

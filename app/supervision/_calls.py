@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from app import paging
 from app.alerts import service as alerts
 from app.auth import directory
 from app.auth.schemas import CurrentStaff
@@ -100,20 +101,15 @@ async def apply_call_step(ctx: ApplyContext, m: CallStep) -> None:
     await EmergencyCall.update(values).where(EmergencyCall.id == row["id"])
 
 
-async def calls(
-    staff: CurrentStaff, *, entry_id: UUID | None = None, storm_id: UUID | None = None, limit: int = 50
-) -> list[dict]:
-    """The office's emergency calls, newest first (of one incident or storm when given)."""
-    query = EmergencyCall.select(
+def _calls_query(staff: CurrentStaff) -> Any:
+    return EmergencyCall.select(
         *EmergencyCall.all_columns(),
         EmergencyCall.callee.display_name.as_alias("callee_name"),
         EmergencyCall.called_by.display_name.as_alias("caller_name"),
     ).where(EmergencyCall.office == staff.office_id)
-    if entry_id is not None:
-        query = query.where(EmergencyCall.entry == entry_id)
-    if storm_id is not None:
-        query = query.where(EmergencyCall.storm == storm_id)
-    rows = await query.order_by(EmergencyCall.called_at, ascending=False).limit(limit)
+
+
+def _decorated(rows: list[dict], staff: CurrentStaff) -> list[dict]:
     for r in rows:
         for key in ("called_at", "answered_at", "on_site_at"):
             r[key.replace("_at", "_local")] = local(r[key], staff.tz)
@@ -121,6 +117,26 @@ async def calls(
             int((aware(r["answered_at"]) - aware(r["called_at"])).total_seconds() // 60) if r["answered_at"] else None
         )
     return rows
+
+
+async def calls(
+    staff: CurrentStaff, *, entry_id: UUID | None = None, storm_id: UUID | None = None, limit: int = 50
+) -> list[dict]:
+    """The office's latest emergency calls, newest first (of one incident or storm when given)."""
+    query = _calls_query(staff)
+    if entry_id is not None:
+        query = query.where(EmergencyCall.entry == entry_id)
+    if storm_id is not None:
+        query = query.where(EmergencyCall.storm == storm_id)
+    return _decorated(await query.order_by(EmergencyCall.called_at, ascending=False).limit(limit), staff)
+
+
+async def page_of_calls(staff: CurrentStaff, cursor: paging.Cursor | None) -> tuple[list[dict], str | None]:
+    """A page of the office's emergency calls, newest first (by call time, then id), after `cursor`;
+    with the cursor of the next page (None: the last)."""
+    query = paging.after(_calls_query(staff), EmergencyCall.called_at, EmergencyCall.id, cursor)
+    rows, more = paging.cut(await query, "called_at")
+    return _decorated(rows, staff), more
 
 
 async def call_lines(staff: CurrentStaff, entry_id: UUID) -> list[dict]:

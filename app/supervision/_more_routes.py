@@ -12,7 +12,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Response, Template
 
-from app import clock
+from app import clock, paging
 from app.auth.schemas import CurrentStaff
 from app.supervision import _calls, _daily, _storm
 from app.supervision.schemas import (
@@ -101,12 +101,16 @@ async def storm_off(request: Request, staff: CurrentStaff, data: Form) -> Respon
     return await _storm_write(request, staff, StormOff, data)
 
 
-async def _calls_page(request: Request, staff: CurrentStaff, **extra: Any) -> Template:
+async def _calls_page(
+    request: Request, staff: CurrentStaff, cursor: paging.Cursor | None = None, **extra: Any
+) -> Template:
+    rows, more = await _calls.page_of_calls(staff, cursor)
     return page(
         request,
         "supervision/calls.html",
         type_labels=_labels(),
-        calls=await _calls.calls(staff),
+        calls=rows,
+        pager=paging.pager("/supervision/calls", {}, more, cursor is not None),
         callees=await _calls.callees(staff.office_id),
         can_call=staff.role in _calls.CALLERS,
         new_id=str(uuid.uuid4()),
@@ -115,9 +119,12 @@ async def _calls_page(request: Request, staff: CurrentStaff, **extra: Any) -> Te
 
 
 @get("/supervision/calls", opt=CALLS)
-async def calls_view(request: Request, staff: CurrentStaff, entry: FromQuery[UUID | None] = None) -> Template:
-    """Emergency calls: who was called, when they answered, when they came on site (about an incident)."""
-    return await _calls_page(request, staff, values={"entry_id": str(entry)} if entry else {})
+async def calls_view(
+    request: Request, staff: CurrentStaff, entry: FromQuery[UUID | None] = None, before: paging.Before = None
+) -> Template:
+    """Emergency calls, newest first, 50 a page: who was called, when they answered, when they came on site."""
+    values = {"entry_id": str(entry)} if entry else {}
+    return await _calls_page(request, staff, paging.parse(before), values=values)
 
 
 @post("/supervision/calls", opt={"roles": _calls.CALLERS})

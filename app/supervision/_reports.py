@@ -9,6 +9,7 @@ from uuid import UUID
 
 import msgspec
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.clock import aware, local, when_it_happened
 from app.duty import incidents as duty_incidents
@@ -130,6 +131,7 @@ def _decorated(kind: str, period: str, row: dict | None, staff: CurrentStaff, no
     w = deadlines.window(kind, period, staff.tz)
     state = deadlines.status(kind, period, now, staff.tz, row is not None and row["state"] == "submitted")
     return {
+        "id": row["id"] if row else None,
         "kind": kind,
         "kind_label": KIND_LABELS[kind],
         "period": period,
@@ -162,14 +164,18 @@ async def due_reports(staff: CurrentStaff, now: datetime, office_id: int | None 
     return [_decorated(kind, period, rows.get((kind, period)), staff, now) for kind, period in periods]
 
 
-async def history(staff: CurrentStaff, limit: int = 30) -> list[dict]:
-    rows = (
-        await SupervisionReport.select()
-        .where((SupervisionReport.office == staff.office_id) & (SupervisionReport.state == "submitted"))
-        .order_by(SupervisionReport.submitted_at, ascending=False)
-        .limit(limit)
+HISTORY_PAGE = 30  # submitted reports on one page of /supervision (under the ones asked for now)
+
+
+async def history(staff: CurrentStaff, cursor: paging.Cursor | None = None) -> tuple[list[dict], str | None]:
+    """The office's submitted reports, last submitted first, 30 a page after `cursor` (then by id);
+    with the cursor of the next page (None: the last)."""
+    query = SupervisionReport.select().where(
+        (SupervisionReport.office == staff.office_id) & (SupervisionReport.state == "submitted")
     )
-    return [_decorated(r["kind"], r["period"], r, staff, aware(r["submitted_at"])) for r in rows]
+    query = paging.after(query, SupervisionReport.submitted_at, SupervisionReport.id, cursor, size=HISTORY_PAGE)
+    rows, more = paging.cut(await query, "submitted_at", size=HISTORY_PAGE)
+    return [_decorated(r["kind"], r["period"], r, staff, aware(r["submitted_at"])) for r in rows], more
 
 
 async def report_page(staff: CurrentStaff, kind: str, period: str, now: datetime) -> dict:

@@ -11,7 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery, Parameter
 from litestar.response import Response, Template
 
-from app import clock
+from app import clock, paging
 from app.auth.schemas import CurrentStaff
 from app.supervision import _daily, _reports
 from app.supervision._more_routes import ROUTES as MORE_ROUTES
@@ -29,11 +29,14 @@ Period = Annotated[str, Parameter(max_length=60)]
 
 
 @get("/supervision", opt=READERS)
-async def supervision_index(request: Request, staff: CurrentStaff) -> Template:
-    """The reports asked for now (due, late, submitted), and those submitted before."""
+async def supervision_index(request: Request, staff: CurrentStaff, before: paging.Before = None) -> Template:
+    """The reports asked for now (due, late, submitted), and those submitted before, 30 a page."""
     now = clock.now()
     due = await _reports.due_reports(staff, now)
-    return page(request, "supervision/index.html", due=due, history=await _reports.history(staff))
+    cursor = paging.parse(before)
+    history, more = await _reports.history(staff, cursor)
+    pager = paging.pager("/supervision", {}, more, cursor is not None)
+    return page(request, "supervision/index.html", due=due, history=history, pager=pager)
 
 
 async def _report_page(request: Request, staff: CurrentStaff, kind: str, period: str, **extra: Any) -> Template:

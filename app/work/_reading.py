@@ -155,20 +155,24 @@ async def _orders_of_requests(staff: CurrentStaff, request_ids: list[UUID], now:
     return result
 
 
-async def list_requests(staff: CurrentStaff, view: str, now: datetime) -> list[dict]:
+def _requests_query(staff: CurrentStaff, view: str) -> Any:
     """Requests of the office: open, mine (C4), from the night and the control room (W8, D11), closed."""
     require(staff, READERS)
     query = _where(ServiceRequest.select(*_REQUEST_COLUMNS), staff, ServiceRequest.office)
     if view == "mine":
-        query = query.where((ServiceRequest.owner == staff.id) & (ServiceRequest.state != "closed"))
-    elif view == "night":
-        query = query.where(
+        return query.where((ServiceRequest.owner == staff.id) & (ServiceRequest.state != "closed"))
+    if view == "night":
+        return query.where(
             ServiceRequest.night.eq(True) & (ServiceRequest.state == "open") & (ServiceRequest.kind == "repair")
         )
-    elif view == "closed":
-        query = query.where(ServiceRequest.state == "closed")
-    else:
-        query = query.where(ServiceRequest.state != "closed")
+    if view == "closed":
+        return query.where(ServiceRequest.state == "closed")
+    return query.where(ServiceRequest.state != "closed")
+
+
+async def list_requests(staff: CurrentStaff, view: str, now: datetime) -> list[dict]:
+    """The newest requests of a view (up to LIST_LIMIT), for the home page's sections."""
+    query = _requests_query(staff, view)
     rows = await query.order_by(ServiceRequest.recorded_at, ascending=False).limit(LIST_LIMIT).output(load_json=True)
     return await _decorate_requests(rows, staff, now)
 
@@ -258,24 +262,33 @@ def _decorate_order(row: dict, staff: CurrentStaff, now: datetime) -> dict:
     return row
 
 
-async def list_orders(staff: CurrentStaff, view: str, now: datetime) -> list[dict]:
+def _orders_query(staff: CurrentStaff, view: str, now: datetime) -> Any:
     """Work orders: mine (technician), the lead's queue and cannot-fix (W5), open, overdue (W4),
-    escalated to the manager (W5), done. Overdue ones are flagged on every list."""
+    escalated to the manager (W5), done."""
     require(staff, READERS)
     query = _where(WorkOrder.select(*_ORDER_COLUMNS), staff, WorkOrder.office)
     if view == "mine":
-        query = query.where((WorkOrder.assignee == staff.id) & WorkOrder.state.is_in(list(TECHNICIAN_STATES)))
-    elif view == "queue":
-        query = query.where(WorkOrder.state.is_in(["queued", "cannot_fix"]))
-    elif view == "overdue":
-        query = query.where(WorkOrder.state.is_in(list(OPEN_ORDER_STATES)) & (WorkOrder.due_at < now))
-    elif view == "escalated":
-        query = query.where(WorkOrder.state == "escalated")
-    elif view == "done":
-        query = query.where(WorkOrder.state.is_in(list(DONE_ORDER_STATES)))
-    else:
-        query = query.where(WorkOrder.state.is_in(list(OPEN_ORDER_STATES)))
-    ascending = view != "done"
+        return query.where((WorkOrder.assignee == staff.id) & WorkOrder.state.is_in(list(TECHNICIAN_STATES)))
+    if view == "queue":
+        return query.where(WorkOrder.state.is_in(["queued", "cannot_fix"]))
+    if view == "overdue":
+        return query.where(WorkOrder.state.is_in(list(OPEN_ORDER_STATES)) & (WorkOrder.due_at < now))
+    if view == "escalated":
+        return query.where(WorkOrder.state == "escalated")
+    if view == "done":
+        return query.where(WorkOrder.state.is_in(list(DONE_ORDER_STATES)))
+    return query.where(WorkOrder.state.is_in(list(OPEN_ORDER_STATES)))
+
+
+def orders_newest_first(view: str) -> bool:
+    """Done orders read back in time (latest due first); the others soonest due first."""
+    return view == "done"
+
+
+async def list_orders(staff: CurrentStaff, view: str, now: datetime) -> list[dict]:
+    """A view's first orders (up to LIST_LIMIT), for the home page's sections. Overdue ones are flagged."""
+    query = _orders_query(staff, view, now)
+    ascending = not orders_newest_first(view)
     rows = await query.order_by(WorkOrder.due_at, ascending=ascending).limit(LIST_LIMIT).output(load_json=True)
     return [_decorate_order(row, staff, now) for row in rows]
 

@@ -14,6 +14,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Response, Template
 
+from app import paging
 from app.auth.schemas import CurrentStaff
 from app.fees import service as fees
 from app.sync.forms import FormOutcome, Render, submit_form
@@ -45,25 +46,41 @@ INTAKE = {"roles": service.INTAKE_ROLES}
 
 
 @get(["/work", "/work/orders"], opt=READ)
-async def orders_page(request: Request, staff: CurrentStaff, view: FromQuery[str | None] = None) -> Template:
-    """Work orders by view: mine, the lead's queue, open, overdue (W4), escalated (W5), done."""
+async def orders_page(
+    request: Request,
+    staff: CurrentStaff,
+    view: FromQuery[str | None] = None,
+    before: paging.Before = None,
+    after: paging.After = None,
+) -> Template:
+    """Work orders by view — mine, the lead's queue, open, overdue (W4), escalated (W5), done — 50 a page."""
     view = view if view in service.ORDER_VIEWS else service.default_order_view(staff)
-    orders = await service.list_orders(staff, view, service.now())
+    newest_first = service.orders_newest_first(view)
+    cursor = paging.parse(before if newest_first else after)
+    orders, more = await service.page_of_orders(staff, view, service.now(), cursor)
+    pager = paging.pager(request.url.path, {"view": view}, more, cursor is not None, newest_first=newest_first)
     cache = [f"/work/orders/{o['id']}" for o in orders if o["assignee"] == staff.id and not o["done"]]
     template = "work/_order_rows.html" if is_htmx(request) else "work/orders.html"
-    return page(request, template, view=view, orders=orders, cache_pages=cache, section="orders")
+    return page(request, template, view=view, orders=orders, pager=pager, cache_pages=cache, section="orders")
 
 
 @get("/work/requests", opt=READ)
-async def requests_page(request: Request, staff: CurrentStaff, view: FromQuery[str | None] = None) -> Template:
-    """Requests by view: mine (C4), open, from the night and control room (W8, D11), closed."""
+async def requests_page(
+    request: Request, staff: CurrentStaff, view: FromQuery[str | None] = None, before: paging.Before = None
+) -> Template:
+    """Requests by view: mine (C4), open, from the night and control room (W8, D11), closed; 50 a page."""
     view = view if view in service.REQUEST_VIEWS else service.default_request_view(staff)
-    now = service.now()
-    rows = await service.list_requests(staff, view, now)
-    items = await service.night_items(staff) if view == "night" else []
+    now, cursor = service.now(), paging.parse(before)
+    rows, more = await service.page_of_requests(staff, view, now, cursor)
+    context: dict[str, Any] = {
+        "view": view,
+        "rows": rows,
+        "pager": paging.pager("/work/requests", {"view": view}, more, cursor is not None),
+        "countdowns": await hooks.countdowns(staff, [r["id"] for r in rows if r["kind"] == "complaint"], now),
+        "night_items": await service.night_items(staff) if view == "night" else [],
+    }
     template = "work/_request_rows.html" if is_htmx(request) else "work/requests.html"
-    countdowns = await hooks.countdowns(staff, [r["id"] for r in rows if r["kind"] == "complaint"], now)
-    return page(request, template, view=view, rows=rows, countdowns=countdowns, night_items=items, section="requests")
+    return page(request, template, section="requests", **context)
 
 
 # --- intake (W1) -----------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from app.work._common import (
 )
 from app.work._directory import assignees, unit_directory
 from app.work._home import default_order_view, default_request_view, home_sections
+from app.work._pages import page_of_orders, page_of_requests
 from app.work._reading import (
     ORDER_VIEWS,
     REQUEST_VIEWS,
@@ -40,6 +41,7 @@ from app.work._reading import (
     is_overdue,
     list_orders,
     list_requests,
+    orders_newest_first,
     recent_requests,
 )
 from app.work._reads import (
@@ -145,7 +147,10 @@ __all__ = [
     "night_items",
     "now",
     "order_brief",
+    "orders_newest_first",
     "overdue_order_count",
+    "page_of_orders",
+    "page_of_requests",
     "price_list",
     "recent_requests",
     "request_origin",

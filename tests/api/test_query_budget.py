@@ -25,7 +25,20 @@ HOME_NOW = {"duty_a": 34, "super_a": 47, "frontdesk_a": 34, "englead_a": 27, "ma
 # role's demo account → the pages it opens, each with its budget (None = BUDGET).
 PAGES: dict[str, dict[str, int | None]] = {
     "duty_a": {"/": HOME_NOW["duty_a"], "/duty-log": None, "/handover": 24, "/patrols": None, "/keys": None},
-    "super_a": {"/": HOME_NOW["super_a"], "/reports": 14, "/followups": None, "/alerts": None, "/duty-log": None},
+    "super_a": {
+        "/": HOME_NOW["super_a"],
+        "/reports": 14,
+        "/followups": None,
+        "/alerts": None,
+        "/duty-log": None,
+        # the lists that page (issue 17): each page a fixed number of queries, whatever its rows
+        "/handover/records": None,
+        "/supervision/calls": None,
+        "/followups/draws": None,
+        "/followups?view=done": None,
+        "/estate/file-checks": None,
+        "/patrols/inbox?view=closed": None,
+    },
     "patrol_a": {"/": None, "/patrols": None, "/gate": None},
     "frontdesk_a": {
         "/": HOME_NOW["frontdesk_a"],
@@ -40,9 +53,11 @@ PAGES: dict[str, dict[str, int | None]] = {
         "/movein": None,
         "/renovation": None,
         "/convenience": None,
+        "/consultations": None,
+        "/work/requests?view=closed": None,
     },
     "tech_a": {"/": None, "/work/orders": None},
-    "englead_a": {"/": HOME_NOW["englead_a"], "/work": None},
+    "englead_a": {"/": HOME_NOW["englead_a"], "/work": None, "/work/orders?view=done": None},
     "manager_a": {"/": HOME_NOW["manager_a"], "/supervision": None},
     "depthead_a": {"/": None, "/patrols/inbox": None},
     "qa_a": {"/": None},
