@@ -13,6 +13,7 @@ calls are extracted as two ordinary messages rather than one plural entry.
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
@@ -111,7 +112,14 @@ def merge(template: Catalog, locale: str) -> Catalog:
     else:
         catalog = Catalog(locale=locale, domain=DOMAIN, project=PROJECT, charset="utf-8", fuzzy=False)
     # No fuzzy matching: a guessed translation would be shown to users, since app.i18n ignores the fuzzy flag.
-    catalog.update(template, no_fuzzy_matching=True)
+    # NOTE: a copy of the template: babel adds new msgids by reference, so filling one locale's new
+    # entries from its sidecars wrote the Chinese into the template and from there into English.
+    catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
+    if locale != TRANSLATED_LOCALE:  # the source language: its msgids are the text, msgstrs stay empty
+        for message in catalog:
+            if message.id:
+                message.string = ("", "") if isinstance(message.id, tuple) else ""
+        return catalog
     for sidecar in sidecars(locale):
         for msgid, text in json.loads(sidecar.read_text(encoding="utf-8")).items():
             message = catalog.get(msgid)

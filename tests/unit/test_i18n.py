@@ -106,3 +106,25 @@ def test_gettext_fills_variables() -> None:
         assert i18n.gettext("At most %(n)s characters.", n=40) == "最多 40 个字符。"
     finally:
         i18n.current_language.reset(token)
+
+
+def test_the_english_catalogue_has_no_translations_so_english_users_see_the_english_msgids():
+    """English is the source language: a msgstr there (stop 11 and 12 found Chinese ones, copied over by
+    the sidecar fold) would show Chinese, or a stale text, to English users."""
+    path = ROOT / "frontend" / "locales" / "en" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as f:
+        catalog = read_po(f, locale="en")
+    filled = [m.id for m in catalog if m.id and any(m.string if isinstance(m.string, tuple) else (m.string,))]
+    assert not filled, filled[:10]
+
+
+def test_folding_a_sidecar_fills_chinese_only(tmp_path, monkeypatch):
+    tools = messages
+    template = tools.Catalog(domain="messages", fuzzy=False)
+    template.add("A brand-new message")
+    monkeypatch.setattr(tools, "po_path", lambda locale: tmp_path / locale / "LC_MESSAGES" / "messages.po")
+    (tmp_path / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)
+    sidecar = tmp_path / "zh_CN" / "LC_MESSAGES" / "x.json"
+    sidecar.write_text('{"A brand-new message": "全新的消息"}', encoding="utf-8")
+    assert tools.merge(template, "zh_CN").get("A brand-new message").string == "全新的消息"
+    assert tools.merge(template, "en").get("A brand-new message").string == ""
