@@ -18,6 +18,7 @@ from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 from piccolo.columns import Date, Integer, Serial
 
+from app.auth.schemas import CurrentStaff
 from app.i18n import _
 
 PAGE_SIZE = 50  # rows on one page of a list that grows with time (a list that showed fewer keeps its number)
@@ -113,6 +114,11 @@ def cut(rows: list[dict], time_key: str, id_key: str = "id", size: int = PAGE_SI
     rows = rows[:size]
     last = rows[-1]
     return rows, cursor_of(last[time_key], last[id_key])
+
+
+def office_filter(staff: CurrentStaff, office_id: int) -> int | None:
+    """The `office` a qa reader chose, kept in the page links; None for one's own office (no parameter)."""
+    return office_id if office_id != staff.office_id else None
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ async def escalated(request: Request, staff: CurrentStaff, office_id: int, befor
     """Entries escalated as difficult or major (D6), for the supervisor and manager; 50 a page."""
     cursor = paging.parse(before)
     entries, more = await service.escalated_page(staff, office_id, cursor)
-    kept = {"office": office_id if office_id != staff.office_id else None}
+    kept = {"office": paging.office_filter(staff, office_id)}
     pager = paging.pager("/duty-log/escalated", kept, more, cursor is not None)
     return page(request, "duty/escalated.html", entries=entries, pager=pager, categories=service.CATEGORIES)
 

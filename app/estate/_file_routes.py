@@ -72,7 +72,7 @@ async def file_checks(request: Request, staff: CurrentStaff, office_id: int, bef
     """K1 档案抽查: the spot checks and their marks, latest first, 10 a page."""
     cursor = paging.parse(before, int)
     checks, more = await files.list_file_checks(staff, office_id, cursor)
-    kept = {"office": office_id if office_id != staff.office_id else None}
+    kept = {"office": paging.office_filter(staff, office_id)}
     pager = paging.pager("/estate/file-checks", kept, more, cursor is not None)
     can_check = staff.role in files.CHECKERS
     return page(

@@ -138,7 +138,7 @@ async def records_page(
     rows, more = await records.list_records(staff, office_id, status, cursor)
     kept = {
         "status": status if status in STATUSES else None,
-        "office": office_id if office_id != staff.office_id else None,
+        "office": paging.office_filter(staff, office_id),
     }
     pager = paging.pager("/handover/records", kept, more, cursor is not None)
     return page(request, "handover/records.html", rows=rows, status=status or "", statuses=STATUSES, pager=pager)

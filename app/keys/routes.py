@@ -74,7 +74,7 @@ async def _key_page(
     **extra: Any,
 ) -> Template:
     key, lendings, notes, more = await service.key_detail(staff, office_id, key_id, cursor)
-    kept = {"office": office_id if office_id != staff.office_id else None}
+    kept = {"office": paging.office_filter(staff, office_id)}
     extra["pager"] = paging.pager(f"/keys/{key_id}", kept, more, cursor is not None)
     can_lend = staff.role in service.KEY_LENDERS and office_id == staff.office_id
     colleagues = await service.colleagues(office_id) if can_lend else []

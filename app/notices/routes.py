@@ -37,7 +37,7 @@ async def _index(
     **extra: Any,
 ) -> Template:
     notices, more = await service.page_of_notices(staff, office_id, topic, cursor)
-    kept = {"topic": topic, "office": office_id if office_id != staff.office_id else None}
+    kept = {"topic": topic, "office": paging.office_filter(staff, office_id)}
     quarter, topics = await service.quarter_topics(staff) if office_id == staff.office_id else ("", [])
     return page(
         request,

@@ -50,7 +50,7 @@ async def pass_list(
     kept = {
         "show": show if show in service.STATES else None,
         "q": q[:50],
-        "office": office_id if office_id != staff.office_id else None,
+        "office": paging.office_filter(staff, office_id),
     }
     pager = paging.pager("/passes", kept, more, cursor is not None)
     can_issue = staff.role in service.PASS_ISSUERS and office_id == staff.office_id

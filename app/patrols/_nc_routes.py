@@ -45,7 +45,7 @@ async def inbox_page(
     template = "patrols/_inbox_list.html" if is_htmx(request) else "patrols/inbox.html"
     kept = {
         "department": department if staff.role != "dept_head" else None,
-        "office": office_id if office_id != staff.office_id else None,
+        "office": paging.office_filter(staff, office_id),
     }
     if view == "closed":
         context = await _closed_context(staff, department, office_id, kept, paging.parse(before))

@@ -33,7 +33,7 @@ async def _index(
     request: Request, staff: CurrentStaff, office_id: int, cursor: paging.Cursor | None = None, **extra: Any
 ) -> Template:
     listing = await reads.renovations(staff, office_id, cursor)
-    kept = {"office": office_id if office_id != staff.office_id else None}
+    kept = {"office": paging.office_filter(staff, office_id)}
     pager = paging.pager("/renovation", kept, listing.pop("more"), cursor is not None)
     context = {**listing, **_WORDS, "pager": pager}
     return page(request, "renovation/index.html", **context, new_id=str(uuid.uuid4()), **extra)

@@ -49,3 +49,16 @@ async def make_requests(office_id: int, owner: int, times: list, state: str = "o
     ]
     await ServiceRequest.insert(*rows)
     return rows
+
+
+async def two_offices(
+    client, office, other_office, make_staff, role: str = "supervisor", stranger_role: str = ""
+) -> dict:
+    """A `role` of `office` signed in on `client`, and a colleague in `other_office` whose rows must
+    never show: the office ids and the two staff ids, as the paging tests use them."""
+    from tests.api.work.conftest import signed_in
+
+    member = await make_staff(office["id"], role)
+    stranger = await make_staff(other_office["id"], stranger_role or role)
+    await signed_in(client, member)
+    return {"office": office["id"], "staff": member["id"], "other": other_office["id"], "stranger": stranger["id"]}

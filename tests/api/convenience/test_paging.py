@@ -13,7 +13,7 @@ import pytest
 from app.convenience.tables import ServiceBooking, ServiceItem
 from app.paging import PAGE_SIZE
 from tests.api.work.conftest import signed_in, zh
-from tests.support.paging import walk
+from tests.support.paging import two_offices, walk
 
 BOOKING_ID = re.compile(r'data-booking-id="([0-9a-f-]{36})"')
 T0 = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
@@ -50,10 +50,7 @@ async def _bookings(office_id: int, staff: int, n: int, department: str = "clean
 
 @pytest.fixture
 async def desk(client, office, other_office, make_staff):
-    supervisor = await make_staff(office["id"], "supervisor")
-    stranger = await make_staff(other_office["id"], "supervisor")
-    await signed_in(client, supervisor)
-    return {"office": office["id"], "staff": supervisor["id"], "other": other_office["id"], "stranger": stranger["id"]}
+    return await two_offices(client, office, other_office, make_staff)
 
 
 async def test_bookings_page_latest_number_first_each_once_and_only_the_office(client, desk):

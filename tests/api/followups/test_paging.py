@@ -13,8 +13,8 @@ import pytest
 from app.followups.consultations import RECENT_PAGE
 from app.followups.tables import Consultation, FollowupDraw, FollowupTask
 from app.paging import PAGE_SIZE
-from tests.api.work.conftest import signed_in, zh
-from tests.support.paging import make_requests, next_link, walk
+from tests.api.work.conftest import zh
+from tests.support.paging import make_requests, next_link, two_offices, walk
 
 TASK_ID = re.compile(r'data-task-id="([0-9a-f-]{36})"')
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
@@ -48,10 +48,7 @@ def _in_order(rows: list[dict], newest_first: bool) -> list[str]:
 
 @pytest.fixture
 async def desk(client, office, other_office, make_staff):
-    supervisor = await make_staff(office["id"], "supervisor")
-    stranger = await make_staff(other_office["id"], "supervisor")
-    await signed_in(client, supervisor)
-    return {"office": office["id"], "staff": supervisor["id"], "other": other_office["id"], "stranger": stranger["id"]}
+    return await two_offices(client, office, other_office, make_staff)
 
 
 async def test_done_follow_ups_page_latest_first_each_once_and_only_the_office(client, desk):

@@ -12,8 +12,8 @@ import pytest
 
 from app.notices.tables import Notice
 from app.paging import PAGE_SIZE
-from tests.api.work.conftest import signed_in, zh
-from tests.support.paging import next_link, walk
+from tests.api.work.conftest import zh
+from tests.support.paging import next_link, two_offices, walk
 
 NOTICE_ID = re.compile(r'data-notice-id="([0-9a-f-]{36})"')
 T0 = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
@@ -40,10 +40,7 @@ async def _notices(office_id: int, staff: int, n: int, topic: str = "") -> list[
 
 @pytest.fixture
 async def desk(client, office, other_office, make_staff):
-    supervisor = await make_staff(office["id"], "supervisor")
-    stranger = await make_staff(other_office["id"], "supervisor")
-    await signed_in(client, supervisor)
-    return {"office": office["id"], "staff": supervisor["id"], "other": other_office["id"], "stranger": stranger["id"]}
+    return await two_offices(client, office, other_office, make_staff)
 
 
 async def test_notices_page_newest_first_each_once_and_only_the_office(client, desk):

@@ -12,8 +12,8 @@ import pytest
 
 from app.paging import PAGE_SIZE
 from app.passes.tables import AccessPass
-from tests.api.work.conftest import signed_in, zh
-from tests.support.paging import next_link, walk
+from tests.api.work.conftest import zh
+from tests.support.paging import next_link, two_offices, walk
 
 PASS_ID = re.compile(r'data-pass-id="([0-9a-f-]{36})"')
 T0 = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
@@ -48,10 +48,7 @@ async def _passes(office_id: int, staff: int, n: int, expired: bool = False, com
 
 @pytest.fixture
 async def desk(client, office, other_office, make_staff):
-    clerk = await make_staff(office["id"], "frontdesk")
-    stranger = await make_staff(other_office["id"], "frontdesk")
-    await signed_in(client, clerk)
-    return {"office": office["id"], "staff": clerk["id"], "other": other_office["id"], "stranger": stranger["id"]}
+    return await two_offices(client, office, other_office, make_staff, "frontdesk")
 
 
 async def test_passes_page_newest_first_each_once_and_only_the_office(client, desk):

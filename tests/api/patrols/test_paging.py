@@ -15,7 +15,7 @@ from app.paging import PAGE_SIZE
 from app.patrols._round_reads import ROUNDS_PAGE
 from app.patrols.tables import Nonconformance, PatrolRound
 from tests.api.work.conftest import signed_in, zh
-from tests.support.paging import next_link, walk
+from tests.support.paging import next_link, two_offices, walk
 
 NC_ID = re.compile(r'data-nc-id="([0-9a-f-]{36})"')
 DAY0 = date(2026, 11, 1)
@@ -51,10 +51,7 @@ def _in_order(rows: list[dict], newest_first: bool) -> list[str]:
 
 @pytest.fixture
 async def heads(client, office, other_office, make_staff):
-    supervisor = await make_staff(office["id"], "supervisor")
-    stranger = await make_staff(other_office["id"], "supervisor")
-    await signed_in(client, supervisor)
-    return {"office": office["id"], "staff": supervisor["id"], "other": other_office["id"], "stranger": stranger["id"]}
+    return await two_offices(client, office, other_office, make_staff)
 
 
 async def test_the_open_part_pages_by_deadline_each_item_once_and_the_department_stays(client, heads):

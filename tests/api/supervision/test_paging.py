@@ -13,8 +13,8 @@ import pytest
 from app.paging import PAGE_SIZE
 from app.supervision._reports import HISTORY_PAGE
 from app.supervision.tables import EmergencyCall, SupervisionReport
-from tests.api.work.conftest import signed_in, zh
-from tests.support.paging import walk
+from tests.api.work.conftest import zh
+from tests.support.paging import two_offices, walk
 
 CALL_ID = re.compile(r'data-call-id="([0-9a-f-]{36})"')
 T0 = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
@@ -40,10 +40,7 @@ async def _calls(office_id: int, caller: int, n: int) -> list[dict]:
 
 @pytest.fixture
 async def duty(client, office, other_office, make_staff):
-    supervisor = await make_staff(office["id"], "supervisor")
-    stranger = await make_staff(other_office["id"], "supervisor")
-    await signed_in(client, supervisor)
-    return {"office": office["id"], "staff": supervisor["id"], "other": other_office["id"], "stranger": stranger["id"]}
+    return await two_offices(client, office, other_office, make_staff)
 
 
 async def test_calls_page_newest_first_each_once_and_only_the_office(client, duty):

@@ -12,8 +12,8 @@ import pytest
 from app.paging import PAGE_SIZE
 from app.work.service import seed_office_defaults
 from app.work.tables import WorkOrder
-from tests.api.work.conftest import signed_in, zh
-from tests.support.paging import make_requests, next_link, walk
+from tests.api.work.conftest import zh
+from tests.support.paging import make_requests, next_link, two_offices, walk
 
 REQUEST_ID = re.compile(r'data-request-id="([0-9a-f-]{36})"')
 ORDER_ID = re.compile(r'data-order-id="([0-9a-f-]{36})"')
@@ -60,10 +60,7 @@ def _soonest_first(rows: list[dict]) -> list[str]:
 @pytest.fixture
 async def desk(client, office, other_office, make_staff):
     await seed_office_defaults(office["id"])
-    supervisor = await make_staff(office["id"], "supervisor")
-    stranger = await make_staff(other_office["id"], "supervisor")
-    await signed_in(client, supervisor)
-    return {"office": office["id"], "staff": supervisor["id"], "other": other_office["id"], "stranger": stranger["id"]}
+    return await two_offices(client, office, other_office, make_staff)
 
 
 async def test_requests_page_by_fifty_newest_first_each_once_and_only_the_office(client, desk):
